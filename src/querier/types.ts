@@ -49,3 +49,13 @@ export interface CoreCall {
   /** The recipe id sent as the `rid` header on recipe paths. */
   rid?: string;
 }
+
+/**
+ * What recipes and the low-level `callCore` use: send one logical call through
+ * the whole pipeline (cache, version, hosts, interceptor, telemetry, retries).
+ * Resolves with the parsed JSON (or text) of a 200; rejects with CoreError,
+ * CoreTimeoutError, InterceptorError or a connection error naming each host.
+ */
+export interface CoreQuerier {
+  call<T = any>(call: CoreCall, userContext?: UserContext): Promise<T>;
+}
