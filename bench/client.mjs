@@ -1,0 +1,162 @@
+// One benchmark client, in its own process: makes the same core call `calls` times at a fixed
+// concurrency after a warm-up, and prints one JSON line: CPU microseconds per call
+// (process.cpuUsage, user + system), calls per second and peak RSS.
+//
+//   node bench/client.mjs <kind> <coreUrl> <calls> <warmup> <concurrency> [token]
+//
+// Every client sends the same request: GET /recipe/user/metadata?userId=bench-user with
+// api-key, cdi-version, rid and the x-bench header the interceptor adds.
+import { parseArgs } from "node:util";
+
+const { positionals } = parseArgs({ allowPositionals: true });
+const [kind, coreUrl, callsArg, warmupArg, concurrencyArg, token] = positionals;
+const calls = Number(callsArg);
+const warmup = Number(warmupArg);
+const concurrency = Number(concurrencyArg);
+const API_KEY = "bench-api-key-0123456789";
+const addBenchHeader = (request) => {
+  request.headers = { ...request.headers, "x-bench": "1" };
+  return request;
+};
+
+async function makeClient() {
+  switch (kind) {
+    case "raw-undici": {
+      const { Pool } = await import("undici");
+      const pool = new Pool(coreUrl, { connections: concurrency });
+      const headers = { "api-key": API_KEY, "cdi-version": "5.4", rid: "usermetadata", "x-bench": "1" };
+      return async () => {
+        const res = await pool.request({ method: "GET", path: "/recipe/user/metadata?userId=bench-user", headers });
+        const body = await res.body.json();
+        if (body.status !== "OK") throw new Error("bad answer");
+      };
+    }
+    case "supertokens-node": {
+      const { default: supertokens } = await import("supertokens-node");
+      const { default: UserMetadata } = await import("supertokens-node/recipe/usermetadata/index.js");
+      supertokens.init({
+        supertokens: { connectionURI: coreUrl, apiKey: API_KEY, networkInterceptor: addBenchHeader },
+        appInfo: { appName: "bench", apiDomain: "http://127.0.0.1:3001", websiteDomain: "http://127.0.0.1:3000" },
+        recipeList: [UserMetadata.init()],
+      });
+      return async () => {
+        const r = await UserMetadata.getUserMetadata("bench-user");
+        if (r.status !== "OK") throw new Error("bad answer");
+      };
+    }
+    case "corelens":
+    case "corelens-traced":
+    case "corelens-leak": {
+      if (kind !== "corelens") await registerOpenTelemetry();
+      const { default: corelens } = await import("corelens");
+      const { default: UserMetadata } = await import("corelens/recipe/usermetadata");
+      corelens.init({
+        supertokens: { connectionURI: coreUrl, apiKey: API_KEY, networkInterceptor: addBenchHeader },
+        appInfo: { appName: "bench", apiDomain: "http://127.0.0.1:3001", websiteDomain: "http://127.0.0.1:3000" },
+        recipeList: [UserMetadata.init()],
+      });
+      return async () => {
+        const r = await UserMetadata.getUserMetadata("bench-user");
+        if (r.status !== "OK") throw new Error("bad answer");
+      };
+    }
+    case "verify-supertokens-node": {
+      const { default: supertokens } = await import("supertokens-node");
+      const { default: Session } = await import("supertokens-node/recipe/session/index.js");
+      supertokens.init({
+        supertokens: { connectionURI: coreUrl },
+        appInfo: { appName: "bench", apiDomain: "http://127.0.0.1:3001", websiteDomain: "http://127.0.0.1:3000" },
+        recipeList: [Session.init()],
+      });
+      return async () => {
+        const s = await Session.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
+        if (!s.getUserId()) throw new Error("no user");
+      };
+    }
+    case "verify-corelens": {
+      const { default: corelens } = await import("corelens");
+      const { default: Session } = await import("corelens/recipe/session");
+      corelens.init({
+        supertokens: { connectionURI: coreUrl },
+        appInfo: { appName: "bench", apiDomain: "http://127.0.0.1:3001", websiteDomain: "http://127.0.0.1:3000" },
+        recipeList: [Session.init()],
+      });
+      return async () => {
+        const s = await Session.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
+        if (!s.getUserId()) throw new Error("no user");
+      };
+    }
+    default:
+      throw new Error(`unknown client kind ${kind}`);
+  }
+}
+
+// The full SDK a production app would run: batch span processing to an exporter that
+// discards, a metric reader, W3C trace-context and baggage propagation.
+async function registerOpenTelemetry() {
+  const { NodeTracerProvider, BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-node");
+  const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } = await import("@opentelemetry/sdk-metrics");
+  const { W3CTraceContextPropagator, W3CBaggagePropagator, CompositePropagator } = await import("@opentelemetry/core");
+  const { metrics } = await import("@opentelemetry/api");
+  const discardSpans = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
+  const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(discardSpans)] });
+  provider.register({
+    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  });
+  const discardMetrics = {
+    export: (_m, done) => done({ code: 0 }),
+    shutdown: async () => {},
+    forceFlush: async () => {},
+    selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
+  };
+  const meterProvider = new MeterProvider({
+    readers: [new PeriodicExportingMetricReader({ exporter: discardMetrics, exportIntervalMillis: 1000 })],
+  });
+  metrics.setGlobalMeterProvider(meterProvider);
+}
+
+async function drive(call, n) {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      await call();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+function heapAfterGc() {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+const call = await makeClient();
+await drive(call, warmup);
+
+if (kind === "corelens-leak") {
+  // Heap after 20,000 traced calls against the heap after `calls` (200,000 in a full run).
+  await drive(call, 20_000);
+  const heapAt20k = heapAfterGc();
+  await drive(call, calls - 20_000);
+  const heapAtEnd = heapAfterGc();
+  const line = { client: kind, calls, heapAt20kMB: heapAt20k / 2 ** 20, heapAtEndMB: heapAtEnd / 2 ** 20, growthMB: (heapAtEnd - heapAt20k) / 2 ** 20 };
+  process.stdout.write(JSON.stringify(line) + "\n");
+  process.exit(0);
+}
+
+const cpuBefore = process.cpuUsage();
+const start = process.hrtime.bigint();
+await drive(call, calls);
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+const cpu = process.cpuUsage(cpuBefore);
+const line = {
+  client: kind,
+  calls,
+  cpuMicrosPerCall: (cpu.user + cpu.system) / calls,
+  callsPerSecond: calls / seconds,
+  peakRssMB: process.resourceUsage().maxRSS / 1024,
+};
+process.stdout.write(JSON.stringify(line) + "\n");
+process.exit(0);
