@@ -1,0 +1,108 @@
+/**
+ * The INTERNAL span around each public recipe function ("session.getSessionWithoutRequestResponse").
+ *
+ * The span is started active so that the querier's CLIENT spans for the same
+ * call nest under it. Only @opentelemetry/api is used: with no SDK registered
+ * the tracer hands back a non-recording span with an invalid context, and we
+ * then skip the context switch entirely, so an untraced app pays for one
+ * no-op startSpan and nothing else.
+ *
+ * Attributes never carry user ids, emails or tokens: only the recipe, the
+ * function, the tenant and the result status.
+ */
+import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
+
+const TRACER_NAME = "corelens";
+
+export const RECIPE_ATTR = "corelens.recipe";
+export const FUNCTION_ATTR = "corelens.function";
+export const TENANT_ATTR = "corelens.tenant_id";
+export const RESULT_STATUS_ATTR = "corelens.result.status";
+
+/** What a recipe function can add to its span while it runs (a no-op when nothing records). */
+export interface RecipeSpan {
+  /** Set when the tenant is only known mid-way, e.g. from a verified token's `tId`. */
+  setTenantId(tenantId: string | undefined): void;
+  /** The outcome of a function whose result is not an object with `status` (e.g. "OK", "UNAUTHORISED"). */
+  setResultStatus(status: string): void;
+}
+
+const NOOP_RECIPE_SPAN: RecipeSpan = { setTenantId: () => {}, setResultStatus: () => {} };
+
+class LiveRecipeSpan implements RecipeSpan {
+  constructor(private readonly span: Span) {}
+  setTenantId(tenantId: string | undefined): void {
+    if (tenantId !== undefined) this.span.setAttribute(TENANT_ATTR, tenantId);
+  }
+  setResultStatus(status: string): void {
+    this.span.setAttribute(RESULT_STATUS_ATTR, status);
+  }
+}
+
+function statusOf(result: unknown): string | undefined {
+  if (result !== null && typeof result === "object" && "status" in result) {
+    const status = (result as { status: unknown }).status;
+    if (typeof status === "string") return status;
+  }
+  return undefined;
+}
+
+/** A low-cardinality name for an error: a recipe error's `type`, else a code, else the class name. */
+function errorTypeOf(err: unknown): string {
+  if (err !== null && typeof err === "object") {
+    const e = err as { type?: unknown; code?: unknown; name?: unknown };
+    if (typeof e.type === "string") return e.type;
+    if (typeof e.code === "string") return e.code;
+    if (typeof e.name === "string") return e.name;
+  }
+  return "Error";
+}
+
+/**
+ * Runs `run` inside the INTERNAL span `<recipe>.<fn>`. A result with a string
+ * `status` is recorded as corelens.result.status; a thrown error sets the span
+ * status to ERROR with error.type (and, for recipe errors, corelens.result.status
+ * = the error type, e.g. TRY_REFRESH_TOKEN) and is rethrown unchanged.
+ */
+export function withRecipeSpan<T>(
+  recipe: string,
+  fn: string,
+  tenantId: string | undefined,
+  run: (span: RecipeSpan) => Promise<T>,
+): Promise<T> {
+  const tracer = trace.getTracer(TRACER_NAME);
+  const span = tracer.startSpan(`${recipe}.${fn}`, { kind: SpanKind.INTERNAL });
+  if (!span.isRecording() && !isSpanContextValid(span.spanContext())) {
+    // No SDK (or a no-op one): nothing to record and no context worth propagating.
+    span.end();
+    try {
+      return run(NOOP_RECIPE_SPAN);
+    } catch (err) {
+      // A bad argument found before the first await still rejects rather than throws.
+      return Promise.reject(err);
+    }
+  }
+  span.setAttribute(RECIPE_ATTR, recipe);
+  span.setAttribute(FUNCTION_ATTR, fn);
+  if (tenantId !== undefined) span.setAttribute(TENANT_ATTR, tenantId);
+  const handle = new LiveRecipeSpan(span);
+  return context.with(trace.setSpan(context.active(), span), async () => {
+    try {
+      const result = await run(handle);
+      const status = statusOf(result);
+      if (status !== undefined) span.setAttribute(RESULT_STATUS_ATTR, status);
+      return result;
+    } catch (err) {
+      const type = errorTypeOf(err);
+      span.setAttribute("error.type", type);
+      if (err !== null && typeof err === "object" && typeof (err as { type?: unknown }).type === "string") {
+        span.setAttribute(RESULT_STATUS_ATTR, type);
+      }
+      // Only the type, never the message: messages from the core may echo input.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
