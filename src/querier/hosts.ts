@@ -1,0 +1,90 @@
+/**
+ * The host pool: which core host an attempt goes to.
+ *
+ * - Round robin: each call starts one host further than the previous call,
+ *   which spreads load across hosts (as the official SDKs do).
+ * - A host that fails at the connection level is marked down for a cooldown
+ *   that doubles on each consecutive failure (1 s, 2 s, 4 s ... 30 s) and is
+ *   skipped while other hosts are up. One success clears it.
+ * - Down hosts are never dropped: once a call has tried every host that is up,
+ *   it tries the down ones too ("all down → try all once more") before giving
+ *   up, so a call never fails without each host having been tried.
+ *
+ * The state is a few flat arrays: picking a host costs no allocation.
+ */
+import type { CoreHost } from "../config/types.js";
+
+const BASE_COOLDOWN_MS = 1_000;
+const MAX_COOLDOWN_MS = 30_000;
+
+export class HostPool {
+  readonly hosts: readonly CoreHost[];
+  private cursor = 0;
+  /** Epoch ms until which each host is down; 0 = up. */
+  private readonly downUntil: number[];
+  /** Consecutive connection failures per host. */
+  private readonly failures: number[];
+
+  constructor(hosts: readonly CoreHost[]) {
+    this.hosts = hosts;
+    this.downUntil = hosts.map(() => 0);
+    this.failures = hosts.map(() => 0);
+  }
+
+  get size(): number {
+    return this.hosts.length;
+  }
+
+  /** Where a new call starts: advances the round-robin cursor. */
+  nextStart(): number {
+    const n = this.hosts.length;
+    if (n === 1) return 0;
+    const start = this.cursor;
+    this.cursor = start + 1 === n ? 0 : start + 1;
+    return start;
+  }
+
+  /**
+   * The host for the next attempt, scanning from `from` in round-robin order:
+   * the first host that is up and not excluded, else the first down host not
+   * excluded, else -1 (every host has failed this call).
+   * `excluded` is a bit set of hosts that already failed this call.
+   */
+  pick(from: number, excluded: number): number {
+    const n = this.hosts.length;
+    let fallback = -1;
+    let now = 0;
+    for (let k = 0; k < n; k++) {
+      const i = (from + k) % n;
+      if (excluded & (1 << i)) continue;
+      const until = this.downUntil[i]!;
+      if (until === 0) return i;
+      if (now === 0) now = Date.now();
+      if (until <= now) return i; // cooldown over: worth a try
+      if (fallback === -1) fallback = i;
+    }
+    return fallback;
+  }
+
+  isDown(i: number): boolean {
+    const until = this.downUntil[i]!;
+    return until !== 0 && until > Date.now();
+  }
+
+  markDown(i: number): void {
+    const f = ++this.failures[i]!;
+    const cooldown = Math.min(MAX_COOLDOWN_MS, BASE_COOLDOWN_MS * 2 ** Math.min(f - 1, 16));
+    this.downUntil[i] = Date.now() + cooldown;
+  }
+
+  markUp(i: number): void {
+    // Cheap on the hot path: nothing to write when the host was already fine.
+    if (this.failures[i] !== 0) {
+      this.failures[i] = 0;
+      this.downUntil[i] = 0;
+    }
+  }
+}
+
+/** Bit sets hold one bit per host; connectionURI is limited to this many hosts. */
+export const MAX_HOSTS = 30;

@@ -1,0 +1,135 @@
+/**
+ * CoreCall + host → the HttpRequest of one attempt, and HttpRequest → what
+ * undici sends. A new request is built for every attempt, so nothing an
+ * interceptor (or telemetry) does to one attempt leaks into the next.
+ */
+import type { CoreHost } from "../config/types.js";
+import type { CoreCall, HttpMethod, HttpRequest, QueryParamValue } from "./types.js";
+
+export type WireMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+
+export const WIRE_METHOD: Readonly<Record<HttpMethod, WireMethod>> = {
+  get: "GET",
+  post: "POST",
+  put: "PUT",
+  delete: "DELETE",
+  patch: "PATCH",
+};
+
+/** What the transport sends: already split into origin and path+query, body serialised. */
+export interface WireRequest {
+  origin: string;
+  /** Path and query string, e.g. "/appid-x/recipe/user?userId=1". */
+  path: string;
+  method: WireMethod;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/** A CDI path template, parsed once: "/<tenantId>/recipe/signup" → static parts and keys. */
+export interface PathTemplate {
+  template: string;
+  /** parts.length === keys.length + 1; the path is parts[0] + value(keys[0]) + parts[1] ... */
+  parts: string[];
+  keys: string[];
+  /** Segment 1 or 2 is "recipe": such paths get the `rid` header. */
+  isRecipePath: boolean;
+}
+
+const PLACEHOLDER = /<([^<>/]+)>/g;
+const templates = new Map<string, PathTemplate>();
+/** Templates are constants in recipes, but callCore may see arbitrary paths: keep the memo bounded. */
+const MAX_TEMPLATES = 1_000;
+
+export function parseTemplate(template: string): PathTemplate {
+  let t = templates.get(template);
+  if (t !== undefined) return t;
+  const path = template.startsWith("/") ? template : "/" + template;
+  const parts: string[] = [];
+  const keys: string[] = [];
+  let last = 0;
+  for (const m of path.matchAll(PLACEHOLDER)) {
+    parts.push(path.slice(last, m.index));
+    keys.push(m[1]!);
+    last = m.index + m[0].length;
+  }
+  parts.push(path.slice(last));
+  const segments = path.split("/");
+  t = { template, parts, keys, isRecipePath: segments[1] === "recipe" || segments[2] === "recipe" };
+  if (templates.size >= MAX_TEMPLATES) templates.clear();
+  templates.set(template, t);
+  return t;
+}
+
+/** Fills placeholders, URL-encoding each value (a tenant id can never add a path segment). */
+export function fillPath(t: PathTemplate, pathParams: Record<string, string> | undefined): string {
+  if (t.keys.length === 0) return t.parts[0]!;
+  let out = t.parts[0]!;
+  for (let i = 0; i < t.keys.length; i++) {
+    const key = t.keys[i]!;
+    const value = pathParams?.[key];
+    if (typeof value !== "string" || value === "") {
+      throw new TypeError(`core path ${t.template} needs pathParams.${key} (a non-empty string)`);
+    }
+    out += encodeURIComponent(value) + t.parts[i + 1]!;
+  }
+  return out;
+}
+
+/** The request of one attempt, as the interceptor sees it. Headers are always a new object. */
+export function buildRequest(
+  call: CoreCall,
+  filledPath: string,
+  host: CoreHost,
+  headers: Record<string, string>,
+): HttpRequest {
+  const req: HttpRequest = { url: host.origin + host.basePath + filledPath, method: call.method, headers };
+  if (call.params !== undefined) req.params = call.params;
+  if (call.body !== undefined) req.body = call.body;
+  return req;
+}
+
+/** Query string for params ("" when none); undefined values are left out. */
+export function queryString(params: Record<string, QueryParamValue> | undefined): string {
+  if (params === undefined) return "";
+  let qs = "";
+  for (const key in params) {
+    const v = params[key];
+    if (v === undefined) continue;
+    qs += (qs === "" ? "?" : "&") + encodeURIComponent(key) + "=" + encodeURIComponent(String(v));
+  }
+  return qs;
+}
+
+/** Fast path: the request is the one corelens built, so origin and path are known without parsing. */
+export function wireFromBuilt(req: HttpRequest, host: CoreHost, filledPath: string): WireRequest {
+  return {
+    origin: host.origin,
+    path: host.basePath + filledPath + queryString(req.params),
+    method: WIRE_METHOD[req.method],
+    headers: req.headers,
+    body: req.body === undefined ? undefined : JSON.stringify(req.body),
+  };
+}
+
+/**
+ * After an interceptor: the URL may be anything it wrote (validated already).
+ * A query string in the URL is kept and merged with params; params win on the same key.
+ */
+export function wireFromIntercepted(req: HttpRequest, bodyText: string | undefined): WireRequest {
+  const url = new URL(req.url);
+  if (req.params !== undefined) {
+    for (const key in req.params) {
+      const v = req.params[key];
+      if (v === undefined) continue;
+      url.searchParams.set(key, String(v));
+    }
+  }
+  return {
+    origin: url.origin,
+    path: url.pathname + url.search,
+    method: WIRE_METHOD[req.method],
+    headers: req.headers,
+    body: bodyText,
+  };
+}

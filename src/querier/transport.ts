@@ -1,0 +1,107 @@
+/**
+ * Sends one WireRequest with undici and says how it went. Connections are
+ * pooled and kept alive by one Agent per init (or the user's own Dispatcher).
+ *
+ * Outcomes: a response (status + text), or a TransportFailure whose `kind`
+ * drives the retry policy:
+ *   connection      refused, reset before any response, DNS, TLS: nothing was answered
+ *   connect_timeout no connection within connectTimeoutMs
+ *   request_timeout connected, but no headers (or body) within requestTimeoutMs
+ *   broken_response the connection broke after the response started
+ * Anything else (a programming error) is rethrown as it is.
+ */
+import { Agent, type Dispatcher } from "undici";
+import type { WireRequest } from "./request.js";
+
+export interface CoreResponse {
+  status: number;
+  /** Lower-case header names, as undici gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export type FailureKind = "connection" | "connect_timeout" | "request_timeout" | "broken_response";
+
+export class TransportFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    /** Low-cardinality code: "ECONNREFUSED", "UND_ERR_SOCKET", "connect_timeout"... */
+    readonly code: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** System and undici codes that mean "this host could not be talked to". */
+const CONNECTION_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN",
+  "ENETDOWN", "ETIMEDOUT", "ECONNABORTED", "EADDRNOTAVAIL", "UND_ERR_SOCKET", "UND_ERR_CLOSED",
+]);
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_)/;
+
+export interface TransportOptions {
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  dispatcher: Dispatcher | undefined;
+}
+
+export class Transport {
+  readonly dispatcher: Dispatcher;
+  private readonly owned: boolean;
+  private readonly requestTimeoutMs: number;
+
+  constructor(opts: TransportOptions) {
+    this.requestTimeoutMs = opts.requestTimeoutMs;
+    this.owned = opts.dispatcher === undefined;
+    this.dispatcher =
+      opts.dispatcher ??
+      new Agent({
+        connect: { timeout: opts.connectTimeoutMs },
+        headersTimeout: opts.requestTimeoutMs,
+        bodyTimeout: opts.requestTimeoutMs,
+      });
+  }
+
+  async send(req: WireRequest): Promise<CoreResponse> {
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.dispatcher.request({
+        origin: req.origin,
+        path: req.path,
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        headersTimeout: this.requestTimeoutMs,
+        bodyTimeout: this.requestTimeoutMs,
+      });
+    } catch (err) {
+      throw classify(err, false);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw classify(err, true);
+    }
+    return { status: res.statusCode, headers: res.headers, text };
+  }
+
+  /** Closes the Agent corelens created; a user's Dispatcher is theirs to close. */
+  async close(): Promise<void> {
+    if (this.owned) await this.dispatcher.close();
+  }
+}
+
+function classify(err: unknown, responseStarted: boolean): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return err;
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return new TransportFailure("connect_timeout", "connect_timeout", err);
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+    return new TransportFailure("request_timeout", "request_timeout", err);
+  }
+  if (CONNECTION_CODES.has(code) || TLS_CODE.test(code)) {
+    return new TransportFailure(responseStarted ? "broken_response" : "connection", code, err);
+  }
+  return err;
+}
