@@ -5,6 +5,8 @@
  *   corelens.init({ supertokens: { connectionURI }, appInfo, recipeList });
  */
 import { callCore, close, init } from "./init.js";
+import { CorelensError } from "./recipe/error.js";
+import { convertToRecipeUserId, deleteUser, getUser, RecipeUserId, User } from "./recipe/users/index.js";
 
 export { init, close, callCore };
 export {
@@ -17,6 +19,10 @@ export {
   NotInitialisedError,
 } from "./querier/errors.js";
 export type * from "./types.js";
+// The user functions and classes supertokens-node has on its root module (recipes: src/recipe/users).
+export { getUser, deleteUser, convertToRecipeUserId, RecipeUserId, User };
+export { LoginMethod } from "./recipe/users/index.js";
+export { CorelensError, CorelensError as Error };
 
-const corelens = { init, close, callCore };
+const corelens = { init, close, callCore, getUser, deleteUser, convertToRecipeUserId, RecipeUserId, User, Error: CorelensError };
 export default corelens;
