@@ -3,16 +3,18 @@
  *
  * The span is started active so that the querier's CLIENT spans for the same
  * call nest under it. Only @opentelemetry/api is used: with no SDK registered
- * the tracer hands back a non-recording span with an invalid context, and we
- * then skip the context switch entirely, so an untraced app pays for one
- * no-op startSpan and nothing else.
+ * (or telemetry disabled) no span is started and no context is switched, so an
+ * untraced app pays for two identity checks.
+ *
+ * The tracer is the one the querier's CLIENT spans use (same provider, same
+ * enable/disable switch), found with the same cheap identity checks.
  *
  * Attributes never carry user ids, emails or tokens: only the recipe, the
  * function, the tenant and the result status.
  */
-import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
-
-const TRACER_NAME = "corelens";
+import { context, SpanKind, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
+import { telemetryConfig } from "./config.js";
+import { activeTracer } from "./providers.js";
 
 export const RECIPE_ATTR = "corelens.recipe";
 export const FUNCTION_ATTR = "corelens.function";
@@ -70,11 +72,10 @@ export function withRecipeSpan<T>(
   tenantId: string | undefined,
   run: (span: RecipeSpan) => Promise<T>,
 ): Promise<T> {
-  const tracer = trace.getTracer(TRACER_NAME);
-  const span = tracer.startSpan(`${recipe}.${fn}`, { kind: SpanKind.INTERNAL });
-  if (!span.isRecording() && !isSpanContextValid(span.spanContext())) {
-    // No SDK (or a no-op one): nothing to record and no context worth propagating.
-    span.end();
+  const config = telemetryConfig();
+  const tracer = config.enabled ? activeTracer(config) : undefined;
+  if (tracer === undefined) {
+    // No SDK, or telemetry switched off: nothing to record and no context worth propagating.
     try {
       return run(NOOP_RECIPE_SPAN);
     } catch (err) {
@@ -82,9 +83,10 @@ export function withRecipeSpan<T>(
       return Promise.reject(err);
     }
   }
-  span.setAttribute(RECIPE_ATTR, recipe);
-  span.setAttribute(FUNCTION_ATTR, fn);
-  if (tenantId !== undefined) span.setAttribute(TENANT_ATTR, tenantId);
+  const attributes: Record<string, string> = { [RECIPE_ATTR]: recipe, [FUNCTION_ATTR]: fn };
+  if (tenantId !== undefined) attributes[TENANT_ATTR] = tenantId;
+  // Attributes at start, so samplers see them.
+  const span = tracer.startSpan(`${recipe}.${fn}`, { kind: SpanKind.INTERNAL, attributes });
   const handle = new LiveRecipeSpan(span);
   return context.with(trace.setSpan(context.active(), span), async () => {
     try {
