@@ -72,9 +72,13 @@ export class HostPool {
   }
 
   markDown(i: number): void {
+    const now = Date.now();
+    // Calls in flight when a host dies all fail at once: that is one failure,
+    // not many. The cooldown only grows when a host fails again after it.
+    if (this.downUntil[i]! > now) return;
     const f = ++this.failures[i]!;
     const cooldown = Math.min(MAX_COOLDOWN_MS, BASE_COOLDOWN_MS * 2 ** Math.min(f - 1, 16));
-    this.downUntil[i] = Date.now() + cooldown;
+    this.downUntil[i] = now + cooldown;
   }
 
   markUp(i: number): void {
