@@ -3,6 +3,7 @@
  * per init(), built by the registry with the querier and appInfo; the public
  * functions in index.ts find it there.
  */
+import type { KeyObject } from "node:crypto";
 import type { CoreQuerier, UserContext } from "../../querier/types.js";
 import type { RecipeContext } from "../types.js";
 import type { RecipeSpan } from "../../telemetry/recipeSpan.js";
@@ -45,12 +46,23 @@ interface VerifiedClaims {
   antiCsrfToken: string | undefined;
 }
 
+/** How many verified signatures to remember (about 1 KB each). */
+const VERIFIED_SIGNATURES_MAX = 4096;
+
 export class SessionRecipe implements SessionCalls {
   readonly querier: CoreQuerier;
   readonly config: SessionConfig;
   readonly jwks: JwksCache;
   /** The `iss` claim supertokens-node puts in tokens it creates: apiDomain + apiBasePath. */
   readonly issuer: string;
+  /**
+   * Tokens whose signature already verified, with the key that verified it. A
+   * user presents the same access token on every request for its lifetime, and
+   * the RSA check is most of the cost of verification. Keyed on the exact token
+   * text (so a changed byte is a miss), honoured only while that same key is
+   * still in the JWKS cache; expiry and claims are still checked on every call.
+   */
+  readonly #verifiedSignatures = new Map<string, KeyObject>();
 
   constructor(config: SessionConfig, ctx: RecipeContext) {
     this.querier = ctx.querier;
@@ -203,7 +215,15 @@ export class SessionRecipe implements SessionCalls {
   async #verifyLocally(token: ParsedAccessToken, antiCsrfClaimNeeded: boolean, userContext: UserContext): Promise<VerifiedClaims> {
     const kid = token.kid!;
     const key = this.jwks.cachedKey(kid) ?? (await this.jwks.getKey(kid, userContext));
-    if (key === undefined || !signatureIsValid(token, key)) throw tryRefreshToken("Failed to verify access token");
+    if (key === undefined) throw tryRefreshToken("Failed to verify access token");
+    if (this.#verifiedSignatures.get(token.raw) !== key) {
+      if (!signatureIsValid(token, key)) throw tryRefreshToken("Failed to verify access token");
+      if (this.#verifiedSignatures.size >= VERIFIED_SIGNATURES_MAX) {
+        // Oldest first (Map keeps insertion order).
+        this.#verifiedSignatures.delete(this.#verifiedSignatures.keys().next().value!);
+      }
+      this.#verifiedSignatures.set(token.raw, key);
+    }
     const p = token.payload;
     const nowSec = Math.floor(Date.now() / 1000);
     // exp is in seconds; a token whose exp second has begun is expired.
