@@ -162,7 +162,10 @@ describe("under load", () => {
       // 10 waves of 100 concurrent calls, 300 ms apart: the flaky host is down for waves 2-4.
       for (let wave = 0; wave < 10; wave++) {
         if (wave === 2) down = true;
-        if (wave === 5) (down = false), (cameBack = true);
+        if (wave === 5) {
+          down = false;
+          cameBack = true;
+        }
         for (let k = 0; k < 100; k++) {
           const i = wave * 100 + k;
           calls.push(callCore({ method: "post", path: "/recipe/x", body: { i } }));
