@@ -44,6 +44,8 @@ export interface CoreServer {
   calls(): RecordedRequest[];
   /** How many /apiversion requests arrived. */
   apiVersionCount(): number;
+  /** TCP connections open right now (keep-alive ones included). */
+  openConnections(): number;
   /** Swaps the handler (e.g. to make a host fail and then recover). */
   setHandler(handler: Handler): void;
   /** Stops listening and destroys open connections (stalled ones too). Safe to call twice. */
@@ -98,6 +100,11 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     });
   });
   server.keepAliveTimeout = 5_000;
+  let open = 0;
+  server.on("connection", (socket) => {
+    open++;
+    socket.once("close", () => open--);
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   let closed: Promise<void> | undefined;
@@ -108,6 +115,7 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     requests,
     calls: () => requests.filter((r) => !r.path.endsWith("/apiversion")),
     apiVersionCount: () => requests.filter((r) => r.path.endsWith("/apiversion")).length,
+    openConnections: () => open,
     setHandler: (h) => {
       handler = h;
     },
