@@ -70,7 +70,7 @@ describe("EmailPassword", () => {
   });
 
   it("refuses a session argument (account linking) and bad arguments with a clear error", async () => {
-    await expect(EmailPassword.signUp("public", freshEmail(), "pw", {} as undefined)).rejects.toThrow(/account linking/);
+    await expect(EmailPassword.signUp("public", freshEmail(), "pw", {} as unknown as undefined)).rejects.toThrow(/account linking/);
     await expect(EmailPassword.signIn("public", 42 as unknown as string, "pw")).rejects.toThrow(/email must be a string/);
   });
 });
