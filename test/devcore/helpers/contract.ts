@@ -9,7 +9,8 @@
  * `#/components/...` references resolve without a separate dereferencing step.
  *
  * Path mapping: spec paths are written `/appid-<appId>/<tenantId>/recipe/...`
- * with both prefixes optional; some duplicate keys are told apart with
+ * with both prefixes optional (an app API without `<tenantId>` still accepts
+ * the tenant segment, answering 403 unless it is public); some duplicate keys are told apart with
  * invisible U+2800 characters, which are dropped. A request path matches a
  * template when it fits with or without each prefix; among matching templates
  * that define the method, the ones with the longest literal part win, and the
@@ -60,8 +61,11 @@ export class CdiContract {
       if (!entry) {
         const body = template.replace(/^\/appid-<appId>/, "").replace(/^\/<tenantId>/, "");
         const literal = body === "/" ? "" : body.replace(/\/$/, "");
-        const appPart = template.startsWith("/appid-<appId>") ? "(?:/appid-[a-z0-9-]*)?" : "";
-        const tenantPart = template.includes("<tenantId>") ? "(?:/[a-z0-9-]+)?" : "";
+        // Both prefixes are optional on every app API; one without <tenantId> may still be called as
+        // /<tenantId>/... (the core then answers 403 for a non-public tenant). Reserved words are never tenants.
+        const appScoped = template.startsWith("/appid-<appId>");
+        const appPart = appScoped ? "(?:/appid-[a-z0-9-]*)?" : "";
+        const tenantPart = appScoped ? "(?:/(?!(?:recipe|config|users|hello)(?:/|$))[a-z0-9-]+)?" : "";
         const regex = new RegExp(`^${appPart}${tenantPart}${escapeRegex(literal)}$`);
         entry = { template, regex, literalLength: literal.length, operations: new Map() };
         this.templates.push(entry);
@@ -116,8 +120,12 @@ export class CdiContract {
     return this.validateResponse(pointer, this.resolve(raw), exchange);
   }
 
-  /** Statuses the operation does not list: 405/403/413 are answered by the core for any API. */
+  /**
+   * Statuses the operation does not list: 403/404/405/413 are answered by the core for any API.
+   * 404: the spec's shared response says "Not Found", the core sends "Not found"; the dev core follows the core.
+   */
   private validateGeneric(exchange: Exchange, status: string): string | undefined {
+    if (status === "404") return exchange.body === "Not found" ? undefined : `unexpected 404 body`;
     if (status === "403") return exchange.body === "Only public tenantId can call this app specific API" ? undefined : `unexpected 403 body`;
     if (status === "413") return exchange.contentType.startsWith("text/plain") ? undefined : "413 must be text";
     if (!Object.hasOwn(this.spec.components.responses, status)) return `status ${status} is not defined by the CDI`;
