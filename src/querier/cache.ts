@@ -6,7 +6,9 @@
  * - Keyed on the userContext object itself (a WeakMap: nothing is written into
  *   it, and the cache goes away with it), then on rid + path + sorted params.
  * - Any non-GET call invalidates every context's cache (a global generation
- *   counter), because a write may change what any GET would return.
+ *   counter), because a write may change what any GET would return; it does so
+ *   when it starts and when it ends, and a GET's answer is stored under the
+ *   generation it started in, so no answer that may predate a write is served.
  * - Only 200s are stored, as text, and parsed again on each hit so callers can
  *   never corrupt the cached value by mutating what they got.
  * - A hit sends nothing, so the interceptor does not run (as in supertokens-node).
@@ -39,21 +41,30 @@ export class CoreCallCache {
     return key;
   }
 
+  /** Taken when a GET starts: an answer is stored under the generation it was asked in. */
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
   get(userContext: UserContext, key: string): CachedResponse | undefined {
     const entry = this.byContext.get(userContext)?.get(key);
     return entry !== undefined && entry.generation === this.generation ? entry : undefined;
   }
 
-  set(userContext: UserContext, key: string, value: CachedResponse): void {
+  /**
+   * Stores an answer under the generation its GET started in: if a write ran
+   * meanwhile, the answer may predate it, so it is born stale and never served.
+   */
+  set(userContext: UserContext, key: string, value: CachedResponse, generation: number): void {
     let map = this.byContext.get(userContext);
     if (map === undefined) {
       map = new Map();
       this.byContext.set(userContext, map);
     }
-    map.set(key, { ...value, generation: this.generation });
+    map.set(key, { ...value, generation });
   }
 
-  /** Called for every non-GET call. */
+  /** Called when every non-GET call starts and again when it ends (a GET sent in between may predate the write). */
   invalidate(): void {
     this.generation++;
   }

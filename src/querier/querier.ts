@@ -77,23 +77,38 @@ export class Querier implements CoreQuerier {
     const filledPath = fillPath(template, call.pathParams);
 
     const cache = this.cache;
-    let cacheKey: string | undefined;
-    if (call.method === "get") {
-      if (cache !== undefined && userContext !== undefined) {
-        cacheKey = cache.key(call, filledPath);
-        const hit = cache.get(userContext, cacheKey);
-        if (hit !== undefined) return parseOk(hit, "GET", filledPath, "(cache)");
-      }
-    } else if (cache !== undefined) {
+    if (cache === undefined) return this.sendAndParse<T>(call, template, filledPath, userContext);
+    if (call.method !== "get") {
       cache.invalidate();
+      try {
+        return await this.sendAndParse<T>(call, template, filledPath, userContext);
+      } finally {
+        cache.invalidate();
+      }
     }
+    if (userContext === undefined) return this.sendAndParse<T>(call, template, filledPath, userContext);
 
-    const cdiVersion = this.apiVersion.version ?? (await this.apiVersion.get(userContext));
-    const answer = await this.send(call, template, filledPath, cdiVersion, userContext);
+    const cacheKey = cache.key(call, filledPath);
+    const hit = cache.get(userContext, cacheKey);
+    if (hit !== undefined) return parseOk(hit, "GET", filledPath, "(cache)");
+    const generation = cache.currentGeneration;
+    const answer = await this.sendAttempts(call, template, filledPath, userContext);
     const body: CachedResponse = { text: answer.res.text, contentType: contentTypeOf(answer.res) };
     const result = this.parse<T>(answer, body);
-    if (cacheKey !== undefined && answer.wire.method === "GET") cache!.set(userContext!, cacheKey, body);
+    // Only what really went out as a GET is a cacheable read (an interceptor may have changed the method).
+    if (answer.wire.method === "GET") cache.set(userContext, cacheKey, body, generation);
     return result;
+  }
+
+  private async sendAndParse<T>(call: CoreCall, template: PathTemplate, filledPath: string, userContext: UserContext | undefined): Promise<T> {
+    const answer = await this.sendAttempts(call, template, filledPath, userContext);
+    return this.parse<T>(answer, { text: answer.res.text, contentType: contentTypeOf(answer.res) });
+  }
+
+  /** The CDI version (known, or negotiated once), then the attempt loop. */
+  private async sendAttempts(call: CoreCall, template: PathTemplate, filledPath: string, userContext: UserContext | undefined): Promise<Answer> {
+    const cdiVersion = this.apiVersion.version ?? (await this.apiVersion.get(userContext));
+    return this.send(call, template, filledPath, cdiVersion, userContext);
   }
 
   /** Closes the connection pool corelens created. In-flight calls finish first. */
