@@ -46,6 +46,8 @@ export interface CoreServer {
   apiVersionCount(): number;
   /** TCP connections open right now (keep-alive ones included). */
   openConnections(): number;
+  /** TCP connections accepted since the server started. */
+  connectionsAccepted(): number;
   /** Swaps the handler (e.g. to make a host fail and then recover). */
   setHandler(handler: Handler): void;
   /** Stops listening and destroys open connections (stalled ones too). Safe to call twice. */
@@ -101,8 +103,10 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
   });
   server.keepAliveTimeout = 5_000;
   let open = 0;
+  let accepted = 0;
   server.on("connection", (socket) => {
     open++;
+    accepted++;
     socket.once("close", () => open--);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -116,6 +120,7 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     calls: () => requests.filter((r) => !r.path.endsWith("/apiversion")),
     apiVersionCount: () => requests.filter((r) => r.path.endsWith("/apiversion")).length,
     openConnections: () => open,
+    connectionsAccepted: () => accepted,
     setHandler: (h) => {
       handler = h;
     },

@@ -104,6 +104,32 @@ describe("lifecycle", () => {
     await expect(callCore({ method: "get", path: "/recipe/x" })).rejects.toBeInstanceOf(NotInitialisedError);
   });
 
+  it("connections are pooled and kept alive: 21 requests in a row reuse a connection or two", async () => {
+    const fresh = await startCoreServer();
+    try {
+      corelens.init({ ...valid(), supertokens: { connectionURI: fresh.origin } });
+      for (let i = 0; i < 20; i++) await callCore({ method: i % 2 ? "get" : "post", path: "/recipe/x", body: i % 2 ? undefined : { i } });
+      expect(fresh.requests).toHaveLength(21); // with /apiversion
+      // undici's pool may open a second socket when one has not signalled "drained" yet; never one per request.
+      expect(fresh.connectionsAccepted()).toBeLessThanOrEqual(2);
+    } finally {
+      await corelens.close();
+      await fresh.close();
+    }
+  });
+
+  it("defaults: connect timeout 10 s, request timeout 30 s, 5 retries on 429, Retry-After capped at 10 s, cache on", async () => {
+    const { normaliseConfig } = await import("../../src/config/normalise.js");
+    expect(normaliseConfig(valid(), {}).querier).toMatchObject({
+      connectTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxRetries: 5,
+      maxRetryAfterMs: 10_000,
+      cacheEnabled: true,
+      debugSink: undefined,
+    });
+  });
+
   it("a user's own dispatcher is used for every request and never closed by corelens", async () => {
     const paths: string[] = [];
     const base = new Agent();
