@@ -1,5 +1,5 @@
 /**
- * Expired access tokens from a dev core with a one-second access-token
+ * Expired access tokens from a dev core with a two-second access-token
  * validity: rejected locally with TRY_REFRESH_TOKEN (no verify call), and a
  * refresh gives a token that verifies again.
  */
@@ -14,7 +14,7 @@ let core: DevCore;
 let proxy: CoreProxy;
 
 beforeAll(async () => {
-  core = await startCore({ accessTokenValidity: 1 });
+  core = await startCore({ accessTokenValidity: 2 });
   proxy = await startCoreProxy(core.url);
   corelens.init({ supertokens: { connectionURI: proxy.url }, appInfo: APP_INFO, recipeList: [EmailPassword.init(), Session.init()] });
 });
