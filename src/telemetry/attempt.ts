@@ -124,6 +124,7 @@ export class Attempt implements AttemptScope {
   private final: HttpRequest | undefined;
   private apiKey: string | undefined;
   private metricAttrs: Attributes | undefined;
+  private inFlightKey = "";
   private message: CoreRequestMessage | undefined;
   private sent = false;
   private ended = false;
@@ -292,7 +293,11 @@ export class Attempt implements AttemptScope {
 
   send<T>(fn: () => Promise<T>): Promise<T> {
     this.sent = true;
-    if (this.metricAttrs) this.instruments!.activeRequests.add(1, this.metricAttrs);
+    const attrs = this.metricAttrs;
+    if (attrs) {
+      this.inFlightKey = `${attrs[N.ATTR_HTTP_REQUEST_METHOD]} ${this.start.template} ${this.host.address}:${this.host.port}`;
+      this.instruments!.activeRequests.add(this.inFlightKey, attrs);
+    }
     if (this.message) guarded("diagnostics_channel start subscriber", () => coreRequestChannel.start.publish(this.message!));
     // Inject happened from the non-suppressed context (beforeSend); the send itself runs suppressed.
     return context.with(this.spanCtx.setValue(SUPPRESS_TRACING_KEY, true), fn);
@@ -327,7 +332,7 @@ export class Attempt implements AttemptScope {
       }
       if (this.sent && this.metricAttrs) {
         const inst = this.instruments!;
-        inst.activeRequests.add(-1, this.metricAttrs);
+        inst.activeRequests.remove(this.inFlightKey);
         const attrs: Attributes = { ...this.metricAttrs };
         if (statusCode !== undefined) attrs[N.ATTR_HTTP_RESPONSE_STATUS_CODE] = statusCode;
         if (errorType !== undefined) attrs[N.ATTR_ERROR_TYPE] = errorType;

@@ -3,7 +3,7 @@
  * cookies) must never reach a span, a metric or a diagnostics message, so every
  * value that leaves the querier for telemetry passes through here.
  */
-import type { HttpRequest } from "../querier/types.js";
+import type { HttpRequest, QueryParamValue } from "../querier/types.js";
 
 export const REDACTED = "REDACTED";
 
@@ -48,8 +48,10 @@ export function redactedFullUrl(request: Pick<HttpRequest, "url" | "params">, ex
       }
     }
   }
-  // Fast path: nothing to merge and nothing that could hold a secret.
-  if (!hasParams && !url.includes("@") && !url.includes("?")) return url;
+  const plain = !url.includes("@") && !url.includes("?");
+  // Fast paths: nothing that could hold a secret, and params appended the way the querier does.
+  if (plain && !hasParams) return url;
+  if (plain && !url.includes("#")) return url + queryOf(params!, extra);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -63,6 +65,18 @@ export function redactedFullUrl(request: Pick<HttpRequest, "url" | "params">, ex
     }
   }
   return redactUrl(parsed, extra);
+}
+
+/** "?k=v&..." for the defined params, with the values of sensitive keys redacted. */
+function queryOf(params: Record<string, QueryParamValue>, extra: ReadonlySet<string>): string {
+  let qs = "";
+  for (const k in params) {
+    const v = params[k];
+    if (v === undefined) continue;
+    const value = SEMCONV_SENSITIVE_QUERY.has(k) || isSecretKey(k, extra) ? REDACTED : String(v);
+    qs += (qs === "" ? "?" : "&") + encodeURIComponent(k) + "=" + encodeURIComponent(value);
+  }
+  return qs;
 }
 
 function redactUrl(parsed: URL, extra: ReadonlySet<string>): string {
