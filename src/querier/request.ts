@@ -89,14 +89,19 @@ export function buildRequest(
   return req;
 }
 
-/** Query string for params ("" when none); undefined values are left out. */
-export function queryString(params: Record<string, QueryParamValue> | undefined): string {
+/**
+ * Query string for params ("" when none); undefined values are left out.
+ * `hasQuery`: the path already carries one (a callCore path may), so append with "&".
+ */
+export function queryString(params: Record<string, QueryParamValue> | undefined, hasQuery = false): string {
   if (params === undefined) return "";
   let qs = "";
+  let sep = hasQuery ? "&" : "?";
   for (const key in params) {
     const v = params[key];
     if (v === undefined) continue;
-    qs += (qs === "" ? "?" : "&") + encodeURIComponent(key) + "=" + encodeURIComponent(String(v));
+    qs += sep + encodeURIComponent(key) + "=" + encodeURIComponent(String(v));
+    sep = "&";
   }
   return qs;
 }
@@ -105,7 +110,7 @@ export function queryString(params: Record<string, QueryParamValue> | undefined)
 export function wireFromBuilt(req: HttpRequest, host: CoreHost, filledPath: string): WireRequest {
   return {
     origin: host.origin,
-    path: host.basePath + filledPath + queryString(req.params),
+    path: host.basePath + filledPath + queryString(req.params, filledPath.includes("?")),
     method: WIRE_METHOD[req.method],
     headers: req.headers,
     body: req.body === undefined ? undefined : JSON.stringify(req.body),

@@ -190,6 +190,12 @@ describe("callCore", () => {
     expect(req).toMatchObject({ method: "PATCH", url: "/appid-a/t/recipe/thing?x=1", json: { y: 2 } });
   });
 
+  it("a query string in the path is kept and merged with params", async () => {
+    corelens.init({ ...valid(), supertokens: { connectionURI: core.origin, cdiVersion: "5.4" } });
+    await callCore({ method: "get", path: "/recipe/user?email=a%40b.c", params: { x: 1 } });
+    expect(core.calls()[0]!.url).toBe("/recipe/user?email=a%40b.c&x=1");
+  });
+
   it("rejects a bad method or path with a TypeError", async () => {
     corelens.init(valid());
     await expect(callCore({ method: "options" as never, path: "/x" })).rejects.toThrow(/method must be/);
