@@ -5,7 +5,7 @@
  * so tokens can be signed with any claims and keys; every request it gets is counted.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import corelens from "../../src/index.js";
+import corelens, { CoreError } from "../../src/index.js";
 import Session from "../../src/recipe/session/index.js";
 import { startKeyServer, type KeyServer } from "./helpers/keyServer.js";
 import { makeSigningKey, signToken, v5Claims, withPart, type TestSigningKey } from "./helpers/tokens.js";
@@ -49,6 +49,7 @@ afterEach(async () => {
   ks.keys = [key.jwk];
   ks.requests.length = 0;
   ks.jwksDelayMs = 0;
+  ks.jwksFailing = false;
   seenContexts.length = 0;
 });
 
@@ -249,6 +250,23 @@ describe("the JWKS cache", () => {
     // The old key still verifies from the cache.
     await Session.getSessionWithoutRequestResponse(signToken(key, v5Claims()));
     expect(ks.count("/.well-known/jwks.json")).toBe(2);
+  });
+
+  it("a failing refetch keeps the keys already known; with none known, the core's error is reported as is", async () => {
+    initWith({ jwksRefreshIntervalSec: 0.5 });
+    const token = signToken(key, v5Claims());
+    await Session.getSessionWithoutRequestResponse(token);
+    ks.jwksFailing = true;
+    await new Promise((r) => setTimeout(r, 1100)); // the cached keys are now due for a refetch
+    const s = await Session.getSessionWithoutRequestResponse(token);
+    expect(s.getUserId()).toBe("user-1");
+    expect(ks.count("/.well-known/jwks.json")).toBe(2);
+
+    await corelens.close();
+    initWith(); // a fresh cache: no keys known
+    const err = await Session.getSessionWithoutRequestResponse(token).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CoreError);
+    expect(err).not.toBeInstanceOf(Session.Error);
   });
 
   it("getJWKS fetches the key set through the querier and feeds the verification cache", async () => {

@@ -13,6 +13,8 @@ export interface KeyServer {
   count(path: string): number;
   /** Delay before each JWKS answer, to hold fetches in flight. */
   jwksDelayMs: number;
+  /** When true, the JWKS answers 500 (a core in trouble). */
+  jwksFailing: boolean;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startKeyServer(keys: Record<string, unknown>[] = []): Prom
     requests: [],
     count: (path) => ks.requests.filter((p) => p.split("?")[0] === path).length,
     jwksDelayMs: 0,
+    jwksFailing: false,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -38,6 +41,11 @@ export async function startKeyServer(keys: Record<string, unknown>[] = []): Prom
       res.end(JSON.stringify(body));
     };
     if (bare === "/apiversion") return json({ versions: ["5.4"] });
+    if (bare === "/.well-known/jwks.json" && ks.jwksFailing) {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal Error");
+      return;
+    }
     if (bare === "/.well-known/jwks.json") {
       const keysNow = ks.keys;
       setTimeout(() => json({ keys: keysNow }), ks.jwksDelayMs);
