@@ -52,7 +52,7 @@ export class CoreTimeoutError extends Error {
   ) {
     super(
       `${method} ${path} timed out: ` +
-        failures.map((f) => `${f.host} ${f.message}`).join("; ") +
+        describeFailures(failures) +
         (notRetried ? " (not retried: the core may already have applied this write)" : ""),
     );
   }
@@ -72,14 +72,20 @@ export class InterceptorError extends Error {
   }
 }
 
-/** What one host failed with during a call. */
+/** What one host failed with during a call (its last failure, when it was tried twice). */
 export interface HostFailure {
   /** The host as configured, origin + base path, e.g. "http://127.0.0.1:3567/appid-x". */
   host: string;
-  /** Low-cardinality kind, e.g. "ECONNREFUSED", "ECONNRESET", "connect_timeout", "request_timeout". */
+  /** Low-cardinality kind, e.g. "ECONNREFUSED", "UND_ERR_SOCKET", "connect_timeout", "request_timeout". */
   code: string;
   /** Human description. */
   message: string;
+  /** How many times this call tried the host. */
+  attempts: number;
+}
+
+function describeFailures(failures: readonly HostFailure[]): string {
+  return failures.map((f) => `${f.host} failed with ${f.code} (${f.message})${f.attempts > 1 ? ` [${f.attempts} attempts]` : ""}`).join("; ");
 }
 
 /** No host could be reached (each failed at the connection level), or a write lost its connection mid-way. */
@@ -93,7 +99,7 @@ export class CoreUnavailableError extends Error {
   ) {
     super(
       `no core could answer ${method} ${path}: ` +
-        failures.map((f) => `${f.host} failed with ${f.code} (${f.message})`).join("; ") +
+        describeFailures(failures) +
         note,
     );
   }

@@ -6,9 +6,13 @@
  * - A host that fails at the connection level is marked down for a cooldown
  *   that doubles on each consecutive failure (1 s, 2 s, 4 s ... 30 s) and is
  *   skipped while other hosts are up. One success clears it.
- * - Down hosts are never dropped: once a call has tried every host that is up,
- *   it tries the down ones too ("all down → try all once more") before giving
- *   up, so a call never fails without each host having been tried.
+ * - "All down → try all once more": a call first tries, once each, the hosts
+ *   that are up. When none is left (all failed, or all were down already),
+ *   it makes one more round over every host, down ones included, except those
+ *   that timed out in this call (they already had their full time). So a call
+ *   never fails without each host having been tried, and a single host gets a
+ *   second chance after a one-off reset (e.g. a keep-alive socket closed by the
+ *   core at the wrong moment).
  *
  * The state is a few flat arrays: picking a host costs no allocation.
  */
@@ -46,24 +50,22 @@ export class HostPool {
 
   /**
    * The host for the next attempt, scanning from `from` in round-robin order:
-   * the first host that is up and not excluded, else the first down host not
-   * excluded, else -1 (every host has failed this call).
-   * `excluded` is a bit set of hosts that already failed this call.
+   * the first host not in `excluded` (a bit set) that is up, or, when `upOnly`
+   * is false, the first one not excluded at all. -1 when there is none.
    */
-  pick(from: number, excluded: number): number {
+  pick(from: number, excluded: number, upOnly: boolean): number {
     const n = this.hosts.length;
-    let fallback = -1;
     let now = 0;
     for (let k = 0; k < n; k++) {
       const i = (from + k) % n;
       if (excluded & (1 << i)) continue;
+      if (!upOnly) return i;
       const until = this.downUntil[i]!;
       if (until === 0) return i;
       if (now === 0) now = Date.now();
       if (until <= now) return i; // cooldown over: worth a try
-      if (fallback === -1) fallback = i;
     }
-    return fallback;
+    return -1;
   }
 
   isDown(i: number): boolean {

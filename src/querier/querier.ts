@@ -139,8 +139,17 @@ export class Querier implements CoreQuerier {
     const interceptorContext = hasInterceptor ? (userContext ?? {}) : undefined;
     const debugSink = cfg.debugSink;
 
-    let hostIndex = pool.pick(pool.nextStart(), 0);
-    let excluded = 0; // bit set of hosts that failed at the connection level during this call
+    // Round 1 tries the hosts that are up; round 2 ("all down → try all once more") every host
+    // except those that timed out. `excluded` holds the hosts this round must not pick.
+    let lastRound = false;
+    let excluded = 0; // bit set: failed in this round
+    let timedOut = 0; // bit set: timed out in this call
+    const start0 = pool.nextStart();
+    let hostIndex = pool.pick(start0, 0, true);
+    if (hostIndex === -1) {
+      lastRound = true;
+      hostIndex = pool.pick(start0, 0, false);
+    }
     let failures: HostFailure[] | undefined;
     let rateLimitedRetries = 0;
     let resendCount = 0;
@@ -185,14 +194,20 @@ export class Querier implements CoreQuerier {
           if (debugSink !== undefined) this.log(wire, undefined, errorTypeOf(err), t0, resendCount, host);
           throw this.redact(err);
         }
-        const timedOut = err.kind === "connect_timeout" || err.kind === "request_timeout";
-        scope.end({ error: err, errorType: timedOut ? "timeout" : err.code });
+        const isTimeout = err.kind === "connect_timeout" || err.kind === "request_timeout";
+        scope.end({ error: err, errorType: isTimeout ? "timeout" : err.code });
         if (debugSink !== undefined) this.log(wire, undefined, err.code, t0, resendCount, host);
         if (marksHostDown(err.kind)) pool.markDown(hostIndex);
-        (failures ??= []).push({ host: host.label, code: err.code, message: this.describeFailure(err) });
+        failures = recordFailure(failures, host.label, err.code, this.describeFailure(err));
         excluded |= 1 << hostIndex;
+        if (isTimeout) timedOut |= 1 << hostIndex;
         if (afterTransportFailure(err.kind, wire.method) === "failover") {
-          const next = pool.pick(hostIndex + 1, excluded);
+          let next = pool.pick(hostIndex + 1, excluded, !lastRound);
+          if (next === -1 && !lastRound) {
+            lastRound = true;
+            excluded = timedOut;
+            next = pool.pick(hostIndex + 1, excluded, false);
+          }
           if (next !== -1) {
             telemetry.recordRetry(retryReason(err), start);
             hostIndex = next;
@@ -212,7 +227,7 @@ export class Querier implements CoreQuerier {
         rateLimitedRetries++;
         resendCount++;
         // Prefer another host: the next one that is up, else this one again.
-        const next = pool.pick(hostIndex + 1, excluded);
+        const next = pool.pick(hostIndex + 1, excluded, true);
         if (next !== -1) hostIndex = next;
         continue;
       }
@@ -291,6 +306,15 @@ export class Querier implements CoreQuerier {
     if (err instanceof Error && this.cfg.apiKey !== undefined) err.message = redactSecret(err.message, this.cfg.apiKey);
     return err;
   }
+}
+
+/** One entry per host: its last failure and how many times it was tried. */
+function recordFailure(failures: HostFailure[] | undefined, host: string, code: string, message: string): HostFailure[] {
+  const list = failures ?? [];
+  const seen = list.find((f) => f.host === host);
+  if (seen === undefined) list.push({ host, code, message, attempts: 1 });
+  else Object.assign(seen, { code, message, attempts: seen.attempts + 1 });
+  return list;
 }
 
 function parseOk<T>(body: CachedResponse, method: string, path: string, host: string): T {

@@ -14,15 +14,16 @@ describe("HostPool", () => {
     expect([pool.nextStart(), pool.nextStart(), pool.nextStart(), pool.nextStart()]).toEqual([0, 1, 2, 0]);
   });
 
-  it("skips down hosts, then falls back to them when nothing else is left", () => {
+  it("round 1 picks only hosts that are up; round 2 picks any host not excluded", () => {
     const pool = new HostPool(hosts);
     pool.markDown(0);
-    expect(pool.pick(0, 0)).toBe(1);
+    expect(pool.pick(0, 0, true)).toBe(1);
     pool.markDown(1);
     pool.markDown(2);
-    expect(pool.pick(0, 0)).toBe(0); // all down: tried anyway, in order
-    expect(pool.pick(0, 0b001)).toBe(1);
-    expect(pool.pick(0, 0b111)).toBe(-1);
+    expect(pool.pick(0, 0, true)).toBe(-1); // all down: nothing up
+    expect(pool.pick(0, 0, false)).toBe(0); // tried anyway, in order
+    expect(pool.pick(0, 0b001, false)).toBe(1);
+    expect(pool.pick(0, 0b111, false)).toBe(-1);
   });
 
   it("the cooldown doubles on each failure after the previous cooldown, and one success clears it", () => {

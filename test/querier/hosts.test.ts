@@ -102,31 +102,47 @@ describe("round robin and failover", () => {
     expect(a.calls()).toHaveLength(0);
   });
 
-  it("every host down: each is still tried once, then an error names each host and what it failed with", async () => {
+  it("all down → all tried once more, then an error names each host and what it failed with", async () => {
     const p1 = await refusedPort();
     const resetting = await server({ handler: faults.resetBeforeResponse });
     const dead1 = `http://127.0.0.1:${p1}`;
-    initWith([dead1, `${resetting.origin}/appid-y`], { cdiVersion: "5.4" });
-    for (let round = 0; round < 2; round++) {
-      resetting.requests.length = 0;
-      // Second round: both hosts are marked down, and are still both tried.
-      const err = await callCore({ method: "get", path: "/recipe/x" }).catch((e: unknown) => e);
+    const hostB = `${resetting.origin}/appid-y`;
+    initWith([dead1, hostB], { cdiVersion: "5.4" });
+    const check = (err: unknown) => {
       expect(err).toBeInstanceOf(CoreUnavailableError);
       const failures = (err as CoreUnavailableError).failures;
-      expect(failures.map((f) => f.host).sort()).toEqual([dead1, `${resetting.origin}/appid-y`].sort());
+      expect(failures.map((f) => f.host).sort()).toEqual([dead1, hostB].sort());
       expect(failures.find((f) => f.host === dead1)!.code).toBe("ECONNREFUSED");
-      expect((err as Error).message).toContain(dead1);
-      expect((err as Error).message).toContain(`${resetting.origin}/appid-y`);
-      expect(resetting.calls()).toHaveLength(1);
-    }
+      expect(failures.find((f) => f.host === hostB)!.code).toBe("UND_ERR_SOCKET");
+      expect((err as Error).message).toContain(`${dead1} failed with ECONNREFUSED`);
+      expect((err as Error).message).toContain(`${hostB} failed with UND_ERR_SOCKET`);
+      return failures;
+    };
+    // Both up at first: each tried, both now down, so each is tried once more.
+    const first = check(await callCore({ method: "get", path: "/recipe/x" }).catch((e: unknown) => e));
+    expect(first.map((f) => f.attempts)).toEqual([2, 2]);
+    expect(resetting.calls()).toHaveLength(2);
+    // Both down from the start: no up host to try, so every host is still tried once.
+    resetting.requests.length = 0;
+    const second = check(await callCore({ method: "get", path: "/recipe/x" }).catch((e: unknown) => e));
+    expect(second.map((f) => f.attempts)).toEqual([1, 1]);
+    expect(resetting.calls()).toHaveLength(1);
   });
 
-  it("a host that comes back is used again once its cooldown is over", async () => {
+  it("a single host that resets once (e.g. a stale keep-alive socket) gets its second chance in the same call", async () => {
+    let n = 0;
+    const once = await server({ handler: (req, res) => (n++ === 0 ? faults.resetBeforeResponse(req, res) : faults.json({ status: "OK" })(req, res)) });
+    initWith([once.origin], { cdiVersion: "5.4" });
+    await expect(callCore({ method: "post", path: "/recipe/x", body: {} })).resolves.toEqual({ status: "OK" });
+    expect(once.calls()).toHaveLength(2);
+  });
+
+  it("a host that comes back is used again", async () => {
     const flaky = await server({ handler: faults.resetBeforeResponse });
     initWith([flaky.origin], { cdiVersion: "5.4" });
     await expect(callCore({ method: "get", path: "/recipe/x" })).rejects.toBeInstanceOf(CoreUnavailableError);
     flaky.setHandler(faults.json({ status: "OK", back: true }));
-    // Only one host, down: still tried ("all down → try all once more"), and it answers.
+    // Still in its cooldown, but the only host: tried anyway, and it answers.
     await expect(callCore({ method: "get", path: "/recipe/x" })).resolves.toEqual({ status: "OK", back: true });
   });
 });

@@ -114,6 +114,7 @@ describe("request timeout", () => {
     const err = (await callCore({ method: "get", path: "/recipe/x" }).catch((e: unknown) => e)) as CoreTimeoutError;
     expect(err).toBeInstanceOf(CoreTimeoutError);
     expect(err.failures.map((f) => f.host).sort()).toEqual([s1.origin, s2.origin].sort());
+    expect(err.failures.map((f) => f.attempts)).toEqual([1, 1]); // timed-out hosts are not tried twice
     expect(err.notRetried).toBe(false);
   });
 
@@ -159,5 +160,7 @@ describe("connect timeout", () => {
     const err = (await callCore({ method: "get", path: "/recipe/x" }).catch((e: unknown) => e)) as CoreUnavailableError;
     expect(err).toBeInstanceOf(CoreUnavailableError);
     expect(err.failures.map((f) => f.code).sort()).toEqual(["UND_ERR_SOCKET", "connect_timeout"].sort());
+    // The timed-out host had its full time and is not tried again; the resetting one is (all down → once more).
+    expect(err.failures.map((f) => f.attempts).sort()).toEqual([1, 2]);
   });
 });
