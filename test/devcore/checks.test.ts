@@ -28,7 +28,8 @@ describe("API key", () => {
   });
 
   it("refuses a missing or wrong key with 401 Invalid API key", async () => {
-    for (const headers of [{}, { "api-key": "wrong" }, { authorization: "Bearer wrong" }, { "api-key": KEY + "x" }]) {
+    const attempts: Array<Record<string, string>> = [{}, { "api-key": "wrong" }, { authorization: "Bearer wrong" }, { "api-key": KEY + "x" }];
+    for (const headers of attempts) {
       const res = await call(dc.core, "POST", "/recipe/signup", { email: "a@b.c", password: "p" }, headers);
       expect(res.status).toBe(401);
       expect(res.text).toBe("Invalid API key");

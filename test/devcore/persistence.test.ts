@@ -26,7 +26,7 @@ async function loads(driver: SqliteDriver): Promise<boolean> {
   }
 }
 
-const available = [];
+const available: SqliteDriver[] = [];
 for (const driver of [betterSqlite3Driver, nodeSqliteDriver]) if (await loads(driver)) available.push(driver);
 
 afterAll(() => {
