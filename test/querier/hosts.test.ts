@@ -3,6 +3,7 @@
  * connection-level failures, down-marking, "all down → try all once more",
  * and an error naming each host when none answers.
  */
+import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { callCore, CoreError, CoreUnavailableError } from "../../src/index.js";
 import { startCoreServer, type CoreServer } from "../helpers/coreServer.js";
@@ -68,6 +69,27 @@ describe("round robin and failover", () => {
     // Without down-marking, round robin would start 3 of the 6 calls on it.
     expect(resetting.calls()).toHaveLength(1);
     expect(a.calls()).toHaveLength(6);
+  });
+
+  it("a host whose name does not resolve (DNS failure) fails over", async () => {
+    // A resolver that knows only "localhost-a.test" (→ 127.0.0.1), so no lookup leaves the machine.
+    const lookup = (hostname: string, options: any, cb: (...args: any[]) => void) => {
+      if (hostname !== "localhost-a.test") return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" }));
+      if (options?.all) return cb(null, [{ address: "127.0.0.1", family: 4 }]);
+      return cb(null, "127.0.0.1", 4);
+    };
+    const dispatcher = new Agent({ connect: { lookup } as never });
+    try {
+      initWith([`http://nowhere.test:${a.port}`, `http://localhost-a.test:${a.port}`], { cdiVersion: "5.4", dispatcher });
+      await expect(callCore({ method: "post", path: "/recipe/x", body: {} })).resolves.toEqual({ status: "OK" });
+      await closeCorelens();
+      initWith([`http://nowhere.test:${a.port}`], { cdiVersion: "5.4", dispatcher });
+      const err = (await callCore({ method: "get", path: "/recipe/x" }).catch((e: unknown) => e)) as CoreUnavailableError;
+      expect(err).toBeInstanceOf(CoreUnavailableError);
+      expect(err.failures[0]!.code).toBe("ENOTFOUND");
+    } finally {
+      await dispatcher.close();
+    }
   });
 
   it("a host that resets the connection before answering fails over", async () => {
