@@ -152,4 +152,17 @@ describe("the instrumentation bootstrap", () => {
     expect(freshSpans(before)).toEqual([]);
     expect(core.requests.find((r) => r.path.endsWith("/recipe/signup"))!.headers.traceparent).toBeUndefined();
   });
+  it("OTEL_TRACES_EXPORTER=console prints the spans instead of exporting them", async () => {
+    const before = receiver.spans.length;
+    const run = await runApp({
+      CORE_URL: core.origin,
+      OTEL_TRACES_EXPORTER: "console",
+      OTEL_METRICS_EXPORTER: "none",
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("name: 'POST /<tenantId>/recipe/signup'");
+    expect(run.stdout).toContain("'corelens.interceptor.changed': [ 'headers' ]");
+    expect(freshSpans(before)).toEqual([]);
+  });
 });
