@@ -277,7 +277,14 @@ export class Attempt implements AttemptScope {
     }
     span.setAttributes(attrs);
     const hook = cfg.requestHook;
-    if (hook) guarded("requestHook", () => hook(span, { request: final, original, template: this.start.template }));
+    if (hook) {
+      // The snapshot, not `original`: the interceptor may have mutated that object in place.
+      const before = this.snapshot;
+      const asBuilt: HttpRequest = before
+        ? { url: before.url, method: before.method as HttpRequest["method"], headers: before.headers, params: before.params, body: before.body }
+        : original;
+      guarded("requestHook", () => hook(span, { request: final, original: asBuilt, template: this.start.template }));
+    }
   }
 
   /** Replaces any trace headers the request carries with this attempt's, so the core sees exactly one traceparent. */

@@ -144,7 +144,7 @@ describe("user hooks", () => {
     configureTelemetry({
       requestHook: (span, info) => {
         span.setAttribute("app.tenant", info.request.headers["x-tenant"] ?? "none");
-        seen.push(`request ${info.template} ${info.original.method}`);
+        seen.push(`request ${info.template} ${info.original.method} ${info.original.headers["x-tenant"] ?? "no tenant before"}`);
         throw new Error("request hook bug");
       },
       responseHook: (span, info) => {
@@ -157,10 +157,14 @@ describe("user hooks", () => {
       origin: server.origin,
       template: "/recipe/x",
       path: "/recipe/x",
-      interceptor: (req) => ({ ...req, headers: { ...req.headers, "x-tenant": "acme" } }),
+      // Mutates the request in place: the hook still sees the request as corelens built it.
+      interceptor: (req) => {
+        req.headers["x-tenant"] = "acme";
+        return req;
+      },
     });
     expect(r.status).toBe(200);
-    expect(seen).toEqual(["request /recipe/x post", "response 200"]);
+    expect(seen).toEqual(["request /recipe/x post no tenant before", "response 200"]);
     const attrs = clientSpan().attributes;
     expect(attrs["app.tenant"]).toBe("acme");
     expect(attrs["app.status"]).toBe(200);
