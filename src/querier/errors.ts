@@ -28,7 +28,7 @@ export class CoreError extends Error {
     readonly path: string,
     /** What the core said (its response body, shortened), or what was wrong with it. */
     readonly coreMessage: string,
-    /** The host (origin) that answered. */
+    /** The host that answered, as configured (origin + base path). */
     readonly host: string,
   ) {
     super(`core at ${host} answered ${status} to ${method} ${path}: ${coreMessage}`);

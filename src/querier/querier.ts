@@ -250,7 +250,7 @@ export class Querier implements CoreQuerier {
     const path = pathOnly(wire.path);
     if (res.status !== 200) {
       const text = res.text.length > MAX_CORE_MESSAGE ? res.text.slice(0, MAX_CORE_MESSAGE) + "…" : res.text;
-      throw new CoreError(res.status, wire.method, path, redactSecret(text.trim(), this.cfg.apiKey) || "(empty body)", host.label);
+      throw this.redact(new CoreError(res.status, wire.method, path, redactSecret(text.trim(), this.cfg.apiKey) || "(empty body)", host.label));
     }
     try {
       return parseOk(body, wire.method, path, host.label);
