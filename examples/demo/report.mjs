@@ -118,23 +118,25 @@ export function formatTree(spans, traceId) {
 }
 
 /**
- * The trace to show: a successful app request that failed over (a refused
- * attempt, then the retry on the other host), else a successful sign-in.
+ * The trace to show: an app request that failed over (a refused attempt, then
+ * the retry on the other host), a successful one if there is; else a
+ * successful sign-in.
  */
 export function pickTrace(spans) {
   const client = corelensClientSpans(spans);
-  const rootOf = (c) => {
+  const rootOf = (c, mustSucceed) => {
     const traceId = c.spanContext().traceId;
     const root = spans.find((s) => s.spanContext().traceId === traceId && s.kind === SpanKind.SERVER && !s.parentSpanContext);
-    return root && root.attributes["http.response.status_code"] === 200 ? { traceId, root } : undefined;
+    if (!root || (mustSucceed && root.attributes["http.response.status_code"] !== 200)) return undefined;
+    return { traceId, root };
   };
-  for (const c of client.filter((s) => Number(s.attributes["http.request.resend_count"] ?? 0) > 0)) {
-    const found = rootOf(c);
-    if (found) return { ...found, failover: true };
-  }
-  for (const c of client.filter((s) => s.attributes["url.template"] === "/<tenantId>/recipe/signin")) {
-    const found = rootOf(c);
-    if (found) return { ...found, failover: false };
+  const retried = client.filter((s) => Number(s.attributes["http.request.resend_count"] ?? 0) > 0);
+  const signins = client.filter((s) => s.attributes["url.template"] === "/<tenantId>/recipe/signin");
+  for (const [candidates, mustSucceed, failover] of [[retried, true, true], [retried, false, true], [signins, true, false]]) {
+    for (const c of candidates) {
+      const found = rootOf(c, mustSucceed);
+      if (found) return { ...found, failover };
+    }
   }
   return undefined;
 }
