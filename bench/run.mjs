@@ -71,7 +71,7 @@ async function createSessionToken(devcoreUrl) {
   const res = await fetch(`${devcoreUrl}/public/recipe/session`, {
     method: "POST",
     headers: { "content-type": "application/json; charset=utf-8", "cdi-version": "5.4", rid: "session" },
-    body: JSON.stringify({ userId: "bench-user", userDataInJWT: {}, userDataInDatabase: {}, enableAntiCsrf: false, useDynamicSigningKey: false }),
+    body: JSON.stringify({ userId: "bench-user", userDataInJWT: {}, userDataInDatabase: {}, enableAntiCsrf: false, useDynamicSigningKey: true }),
   });
   if (res.status !== 200) throw new Error(`dev core session create failed: ${res.status} ${await res.text()}`);
   const body = await res.json();

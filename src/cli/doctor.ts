@@ -19,11 +19,16 @@ export async function runDoctor(argv: string[], out: (line: string) => void = co
         samples: { type: "string", default: "5" },
         "timeout-ms": { type: "string", default: "3000" },
         json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
       },
     }));
   } catch (error) {
     out(`corelens doctor: ${(error as Error).message}\n${USAGE}`);
     return 2;
+  }
+  if (values.help) {
+    out(USAGE);
+    return 0;
   }
   const connectionURI = values["connection-uri"] ?? process.env.CORELENS_CONNECTION_URI;
   if (!connectionURI) {

@@ -79,3 +79,23 @@ describe("corelens doctor", () => {
     expect(output).toContain("supertokens.connectionURI");
   });
 });
+
+describe("npx corelens doctor (the built CLI)", () => {
+  it("runs as a subcommand and exits with the health as its code", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const { fileURLToPath } = await import("node:url");
+    const cli = fileURLToPath(new URL("../../dist/src/cli/index.js", import.meta.url));
+    const core = await startDevCore({ port: 0 });
+    try {
+      const ok = await promisify(execFile)(process.execPath, [cli, "doctor", "--connection-uri", core.url, "--samples", "1"]);
+      expect(ok.stdout).toContain("1 of 1 host healthy");
+      const port = await refusedPort();
+      const dead = await promisify(execFile)(process.execPath, [cli, "doctor", "--connection-uri", `http://127.0.0.1:${port}`]).catch((e) => e);
+      expect(dead.code).toBe(1);
+      expect(dead.stdout).toContain("connection refused");
+    } finally {
+      await core.close();
+    }
+  });
+});
