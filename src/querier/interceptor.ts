@@ -70,12 +70,16 @@ function validate(out: unknown, chain: readonly NetworkInterceptor[], i: number)
   if (!METHODS.has(method)) return fail(`unknown method ${JSON.stringify(r.method)} (use get, post, put, delete or patch)`);
   const headers = r.headers;
   if (typeof headers !== "object" || headers === null || Array.isArray(headers)) return fail("headers must be an object");
+  // Copied: telemetry adds trace headers to the final request, and must not write
+  // into an object the interceptor may reuse (e.g. a shared constant).
+  const headersCopy: Record<string, string> = {};
   for (const name in headers) {
     const v = (headers as Record<string, unknown>)[name];
     if (!HEADER_NAME.test(name)) return fail(`header name ${JSON.stringify(name)} is not valid`);
     // Never echo a header's value: it may be a secret.
     if (typeof v !== "string") return fail(`header "${name}" must be a string, got ${typeof v}`);
     if (BAD_HEADER_VALUE.test(v)) return fail(`header "${name}" contains a line break or NUL`);
+    headersCopy[name] = v;
   }
   const params = r.params;
   if (params !== undefined) {
@@ -87,7 +91,7 @@ function validate(out: unknown, chain: readonly NetworkInterceptor[], i: number)
       }
     }
   }
-  const result: HttpRequest = { url: r.url, method: method as HttpMethod, headers: headers as Record<string, string> };
+  const result: HttpRequest = { url: r.url, method: method as HttpMethod, headers: headersCopy };
   if (params !== undefined) result.params = params as HttpRequest["params"];
   if (r.body !== undefined) result.body = r.body;
   return result;
