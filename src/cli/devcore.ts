@@ -79,9 +79,9 @@ export const devcoreCommand: CliCommand = {
       }
       throw error;
     }
-    process.stdout.write(`corelens devcore listening on ${core.url}\n`);
     const running = core;
-    await new Promise<void>((resolve) => {
+    // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => {
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
@@ -90,6 +90,8 @@ export const devcoreCommand: CliCommand = {
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
     });
+    process.stdout.write(`corelens devcore listening on ${core.url}\n`);
+    await stopped;
     return 0;
   },
 };
