@@ -68,6 +68,33 @@ function onOrigin(url: string, origin: string): boolean {
   return Number.isNaN(next) || next === 47 /* / */ || next === 63 /* ? */;
 }
 
+interface PerOperation {
+  /** The span name: "{METHOD} {url.template}" ("HTTP ..." for _OTHER). */
+  spanName: string;
+  /** Attributes of corelens.interceptor.duration (shared, never mutated). */
+  interceptorAttrs: Attributes;
+}
+
+/** Per (template, method): strings and attribute sets built once, not per attempt. */
+const perOperation = new Map<string, Map<string, PerOperation>>();
+
+function operation(method: string, template: string): PerOperation {
+  let byMethod = perOperation.get(template);
+  if (!byMethod) {
+    if (perOperation.size > 1024) perOperation.clear(); // templates are few; this only bounds misuse
+    perOperation.set(template, (byMethod = new Map()));
+  }
+  let op = byMethod.get(method);
+  if (!op) {
+    op = {
+      spanName: `${method === "_OTHER" ? "HTTP" : method} ${template}`,
+      interceptorAttrs: { [N.ATTR_URL_TEMPLATE]: template, [N.ATTR_HTTP_REQUEST_METHOD]: method },
+    };
+    byMethod.set(method, op);
+  }
+  return op;
+}
+
 function semconvMethod(method: string): string {
   const upper = String(method).toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : "_OTHER";
@@ -79,11 +106,14 @@ const lowerCaseSetter: TextMapSetter<Record<string, string>> = {
   },
 };
 
-let lastFields: string[] | undefined;
+let lastFields: string[] = [];
 let lastFieldSet: Set<string> = new Set();
+/** The global propagator's header names, lower-cased. (fields() returns a fresh array each time: compare contents.) */
 function propagationFieldSet(): Set<string> {
   const fields = propagation.fields();
-  if (fields !== lastFields) {
+  let same = fields.length === lastFields.length;
+  for (let i = 0; same && i < fields.length; i++) same = fields[i] === lastFields[i];
+  if (!same) {
     lastFields = fields;
     lastFieldSet = new Set(fields.map((f) => f.toLowerCase()));
   }
@@ -151,7 +181,7 @@ export class Attempt implements AttemptScope {
       if (start.cdiVersion !== undefined) attributes[N.ATTR_CDI_VERSION] = start.cdiVersion;
       if (start.tenantId !== undefined) attributes[N.ATTR_TENANT_ID] = start.tenantId;
       this.span = tracer.startSpan(
-        `${this.method === "_OTHER" ? "HTTP" : this.method} ${start.template}`,
+        operation(this.method, start.template).spanName,
         { kind: SpanKind.CLIENT, attributes },
         this.parentCtx,
       );
@@ -182,10 +212,10 @@ export class Attempt implements AttemptScope {
       }
       throw error;
     } finally {
-      this.instruments?.interceptorDuration.record((performance.now() - t0) / 1000, {
-        [N.ATTR_URL_TEMPLATE]: this.start.template,
-        [N.ATTR_HTTP_REQUEST_METHOD]: this.method,
-      });
+      this.instruments?.interceptorDuration.record(
+        (performance.now() - t0) / 1000,
+        operation(this.method, this.start.template).interceptorAttrs,
+      );
     }
   }
 
@@ -237,7 +267,7 @@ export class Attempt implements AttemptScope {
     const attrs: Attributes = { [N.ATTR_URL_FULL]: redactedFullUrl(final, cfg.redactKeys) };
     if (methodChanged) {
       attrs[N.ATTR_HTTP_REQUEST_METHOD] = this.method;
-      span.updateName(`${this.method === "_OTHER" ? "HTTP" : this.method} ${this.start.template}`);
+      span.updateName(operation(this.method, this.start.template).spanName);
     }
     if (this.method === "_OTHER") attrs[N.ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = String(final.method);
     if (hostChanged) {

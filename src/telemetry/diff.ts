@@ -58,32 +58,47 @@ function lowerCaseKeys(headers: Record<string, string> | undefined): Record<stri
   return out;
 }
 
+const NONE: string[] = [];
+
+/**
+ * Keys added, removed and modified between two maps (undefined values count as
+ * absent). Allocation-light: no Set, and arrays only when something changed.
+ * `after` keys are normalised (headers: lower-cased); `before` keys already are.
+ */
 function diffKeys(
   before: Record<string, unknown> | undefined,
   after: Record<string, unknown> | undefined,
   normalise: (k: string) => string,
 ): KeyDiff {
-  const added: string[] = [];
-  const removed: string[] = [];
-  const modified: string[] = [];
-  const seen = new Set<string>();
+  let added = NONE;
+  let removed = NONE;
+  let modified = NONE;
+  let renamed = false; // some `after` key differs from its normalised form
   if (after) {
     for (const raw in after) {
       const v = after[raw];
       if (v === undefined) continue; // undefined means "not sent"
       const k = normalise(raw);
-      seen.add(k);
+      if (k !== raw) renamed = true;
       const old = before?.[k];
-      if (old === undefined) added.push(k);
-      else if (String(old) !== String(v)) modified.push(k);
+      if (old === undefined) (added === NONE ? (added = []) : added).push(k);
+      else if (old !== v && String(old) !== String(v)) (modified === NONE ? (modified = []) : modified).push(k);
     }
   }
   if (before) {
     for (const k in before) {
-      if (before[k] !== undefined && !seen.has(k)) removed.push(k);
+      if (before[k] === undefined) continue;
+      if (after?.[k] !== undefined) continue;
+      if (renamed && after && hasNormalisedKey(after, k, normalise)) continue;
+      (removed === NONE ? (removed = []) : removed).push(k);
     }
   }
   return { added, removed, modified };
+}
+
+function hasNormalisedKey(map: Record<string, unknown>, key: string, normalise: (k: string) => string): boolean {
+  for (const raw in map) if (map[raw] !== undefined && normalise(raw) === key) return true;
+  return false;
 }
 
 const identity = (k: string) => k;
