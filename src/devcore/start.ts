@@ -48,13 +48,20 @@ const DEFAULTS = {
 };
 
 /** Starts a dev core; `internal` carries test hooks and a chosen SQLite driver order. */
-export async function startDevCoreWith(options: DevCoreOptions, internal: { hooks?: ServerHooks; sqliteDrivers?: readonly SqliteDriver[] } = {}): Promise<DevCore> {
+export interface InternalStartOptions {
+  hooks?: ServerHooks;
+  sqliteDrivers?: readonly SqliteDriver[];
+  /** The clock (ms); tests move it to reach expiry and key rotation without waiting. */
+  now?: () => number;
+}
+
+export async function startDevCoreWith(options: DevCoreOptions, internal: InternalStartOptions = {}): Promise<DevCore> {
   const config = normaliseOptions(options);
   const backend: KvBackend = config.dataFile === undefined ? new MemoryBackend() : await openSqliteBackend(config.dataFile, internal.sqliteDrivers);
   let server: DevCoreServer;
   try {
     const store = new DevCoreStore(backend);
-    const now = () => Date.now();
+    const now = internal.now ?? (() => Date.now());
     const keys = await SigningKeys.open(store, { rotationIntervalMs: config.signingKeyRotationMs, accessTokenValidityMs: config.accessTokenValidityMs }, now);
     const state: DevCoreState = { config, store, keys, refreshTokens: RefreshTokens.open(store), now };
     server = new DevCoreServer(state, internal.hooks);

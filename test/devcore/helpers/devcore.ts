@@ -12,12 +12,12 @@ export interface ObservedDevCore {
   internalErrors: unknown[];
 }
 
-export async function startObservedDevCore(options: DevCoreOptions = {}, sqliteDrivers?: readonly SqliteDriver[]): Promise<ObservedDevCore> {
+export async function startObservedDevCore(options: DevCoreOptions = {}, sqliteDrivers?: readonly SqliteDriver[], now?: () => number): Promise<ObservedDevCore> {
   const exchanges: Exchange[] = [];
   const internalErrors: unknown[] = [];
   const core = await startDevCoreWith(
     { port: 0, ...options },
-    { hooks: { observe: (e) => exchanges.push(e), onInternalError: (e) => internalErrors.push(e) }, sqliteDrivers },
+    { hooks: { observe: (e) => exchanges.push(e), onInternalError: (e) => internalErrors.push(e) }, sqliteDrivers, now },
   );
   return { core, exchanges, internalErrors };
 }
