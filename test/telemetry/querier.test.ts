@@ -3,6 +3,7 @@
  * callCore, against recording and faulty cores on 127.0.0.1, with the real SDK.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { tracingChannel } from "node:diagnostics_channel";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { DataPoint } from "@opentelemetry/sdk-metrics";
 import { callCore } from "../../src/index.js";
@@ -11,6 +12,7 @@ import { faults, refusedPort } from "../helpers/faults.js";
 import { closeCorelens, initWith } from "../helpers/init.js";
 import { registerOtel, everyRecordedString, histogramPoints, pointWith, type OtelHarness } from "./otel.js";
 import { configureTelemetry, resetTelemetryConfig } from "../../src/telemetry/config.js";
+import type { CoreRequestMessage } from "../../src/telemetry/index.js";
 
 const API_KEY = "e2e-api-key-0123456789abcdef";
 const PASSWORD = "pa55word-e2e-secret";
@@ -157,5 +159,31 @@ describe("core calls through the querier", () => {
     expect(strings).toContain("REDACTED");
     expect(strings).toContain('"email":"a@b.c"');
     for (const secret of [API_KEY, PASSWORD, TOKEN]) expect(strings).not.toContain(secret);
+  });
+  it("publishes each attempt on the corelens:core:request diagnostics channel", async () => {
+    const events: string[] = [];
+    const handlers = {
+      start: (m: CoreRequestMessage) => events.push(`start ${m.request.method} ${m.template} ${m.request.headers["x-tenant"]} ${m.request.headers["api-key"]}`),
+      end: (m: CoreRequestMessage) => events.push(`end ${m.statusCode}`),
+      asyncStart: () => {},
+      asyncEnd: () => {},
+      error: (m: CoreRequestMessage) => events.push(`error ${m.errorType}`),
+    };
+    const channel = tracingChannel<CoreRequestMessage, CoreRequestMessage>("corelens:core:request");
+    channel.subscribe(handlers);
+    try {
+      initWith(core.origin, { apiKey: API_KEY, cdiVersion: "5.4", networkInterceptor: (r) => ({ ...r, headers: { ...r.headers, "x-tenant": "acme" } }) });
+      await callCore({ method: "post", path: "/recipe/session", body: {} });
+      core.setHandler(faults.status(500));
+      await expect(callCore({ method: "get", path: "/recipe/user" })).rejects.toThrow();
+    } finally {
+      channel.unsubscribe(handlers);
+    }
+    expect(events).toEqual([
+      "start POST /recipe/session acme REDACTED",
+      "end 200",
+      "start GET /recipe/user acme REDACTED",
+      "end 500",
+    ]);
   });
 });
