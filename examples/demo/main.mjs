@@ -125,16 +125,15 @@ say(`
 ● serving (Ctrl-C to stop)
   app         ${appUrl}   (routes: POST /auth/signup /auth/signin /auth/refresh /auth/signout, GET /me, PUT /me/metadata; header x-tenant-id)
   try         curl -s -H 'x-tenant-id: acme' -H 'content-type: application/json' -d '{"email":"user1@acme.example","password":"demo-password-acme-1"}' ${appUrl}/auth/signin
-  dev core    ${core.url}   (host A, the proxy, stays down: every new core call first tries it while its cooldown allows)
+  dev core    ${core.url}   (host A, the proxy, stays down: corelens tries it again only when its cooldown, 1 s doubling up to 30 s, runs out)
   traces      OTLP http/protobuf to ${telemetry.otlpEndpoint}; with Jaeger (docker compose -f examples/jaeger/docker-compose.yml up -d) open http://localhost:16686, service "corelens-demo"
   metrics     ${telemetry.prometheusUrl}   (Prometheus config and a Grafana dashboard: examples/latency-dashboard)`);
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, async () => {
     server.close();
     server.closeAllConnections();
-    await (await import("corelens")).close();
-    await core.close();
-    await telemetry.shutdown();
+    const corelens = await import("corelens");
+    await Promise.allSettled([corelens.close().then(() => core.close()), telemetry.shutdown()]);
     process.exit(0);
   });
 }

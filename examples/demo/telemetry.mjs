@@ -67,9 +67,11 @@ export function startTelemetry({ serve = false, serviceName = "corelens-demo", i
     collectMetrics: async () => (await reader.collect()).resourceMetrics,
     otlpEndpoint,
     prometheusUrl: serve ? `http://${process.env.OTEL_EXPORTER_PROMETHEUS_HOST || "127.0.0.1"}:${promPort}/metrics` : undefined,
-    shutdown: async () => {
-      await tracerProvider.shutdown();
-      await meterProvider.shutdown();
-    },
+    // Bounded: with --serve and no collector listening, the last OTLP export must not hold Ctrl-C up.
+    shutdown: () =>
+      Promise.race([
+        Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]),
+        new Promise((resolve) => setTimeout(resolve, 3000).unref()),
+      ]),
   };
 }
