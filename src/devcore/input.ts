@@ -16,6 +16,8 @@ export type JsonObject = Record<string, unknown>;
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** Deeper JSON is refused: it serves no CDI call and would overflow JSON.stringify's recursion later. */
 export const MAX_JSON_DEPTH = 100;
+/** An oversized body is drained up to this many times the limit so the 413 can be read; beyond, the socket is destroyed. */
+const DRAIN_FACTOR = 16;
 
 /**
  * Reads the whole body. An oversized body is drained (not buffered) so the
@@ -31,9 +33,11 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       if (size > limit) {
         tooLarge = true;
         chunks.length = 0;
+        // Draining is bounded too: past this, the sender is abusive and the connection is cut.
+        if (size > limit * DRAIN_FACTOR) req.destroy();
         return;
       }
-      if (!tooLarge) chunks.push(chunk);
+      chunks.push(chunk);
     });
     req.on("end", () => {
       resolve(tooLarge ? new CoreHttpError(413, `Request body too large: the dev core accepts at most ${limit} bytes`) : Buffer.concat(chunks));
