@@ -30,6 +30,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await dc.core.close();
   expectCdiConformance(dc);
+  // Every call the SDK made was one the dev core serves: nothing unknown, nothing refused.
+  expect(dc.exchanges.filter((e) => e.status !== 200).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([]);
 });
 
 describe("supertokens-node 24 against the dev core", () => {
