@@ -186,4 +186,15 @@ describe("core calls through the querier", () => {
       "end 500",
     ]);
   });
+  it("a request timeout: error.type timeout, status ERROR, no status code", async () => {
+    core.setHandler(faults.stall);
+    initWith(core.origin, { cdiVersion: "5.4", requestTimeoutMs: 200 });
+    await expect(callCore({ method: "post", path: "/recipe/session", body: {} })).rejects.toThrow();
+    const client = otel.spans().find((s) => s.kind === SpanKind.CLIENT)!;
+    expect(client.attributes["error.type"]).toBe("timeout");
+    expect(client.attributes["http.response.status_code"]).toBeUndefined();
+    expect(client.status.code).toBe(SpanStatusCode.ERROR);
+    const durations = histogramPoints(await otel.metric("http.client.request.duration"));
+    expect(pointWith(durations, { "error.type": "timeout", "url.template": "/recipe/session" })?.value.count).toBe(1);
+  });
 });
