@@ -6,9 +6,10 @@
  */
 import { callCore, close, init } from "./init.js";
 import { CorelensError } from "./recipe/error.js";
+import { getAllCORSHeaders } from "./framework/api/cors.js";
 import { convertToRecipeUserId, deleteUser, getUser, RecipeUserId, User } from "./recipe/users/index.js";
 
-export { init, close, callCore };
+export { init, close, callCore, getAllCORSHeaders };
 export {
   ConfigError,
   CoreError,
@@ -24,5 +25,5 @@ export { getUser, deleteUser, convertToRecipeUserId, RecipeUserId, User };
 export { LoginMethod } from "./recipe/users/index.js";
 export { CorelensError, CorelensError as Error };
 
-const corelens = { init, close, callCore, getUser, deleteUser, convertToRecipeUserId, RecipeUserId, User, Error: CorelensError };
+const corelens = { init, close, callCore, getAllCORSHeaders, getUser, deleteUser, convertToRecipeUserId, RecipeUserId, User, Error: CorelensError };
 export default corelens;

@@ -9,6 +9,7 @@ import type { CliCommand } from "./command.js";
 const COMMANDS: Record<string, { summary: string } & CliCommand> = {
   devcore: { summary: "run the local development core (CDI 5.3/5.4)", run: async (args) => (await import("./devcore.js")).devcoreCommand.run(args) },
   doctor: { summary: "check each core host of a connectionURI and say how to fix what fails", run: async (args) => (await import("./doctor.js")).runDoctor(args) },
+  serve: { summary: "run the auth APIs (sign up/in/out, refresh, introspection) as a standalone server", run: async (args) => (await import("./serve.js")).serveCommand.run(args) },
 };
 
 function usage(): string {

@@ -39,6 +39,21 @@ export interface SessionConfig {
   jwksRefreshIntervalMs: number;
   /** Minimum time between two key-miss JWKS fetches. */
   jwksMissCooldownMs: number;
+  /** The HTTP options as given, for the framework integration (src/framework), which applies them. */
+  http: SessionHttpOptions;
+}
+
+/** The options that shape HTTP responses; read by src/framework, unused by the recipe functions. */
+export interface SessionHttpOptions {
+  /** Whether the app set antiCsrf itself (otherwise the framework picks it from the cookie SameSite, as supertokens-node does). */
+  antiCsrfGiven: boolean;
+  cookieSecure?: boolean;
+  cookieSameSite?: "strict" | "lax" | "none";
+  cookieDomain?: string;
+  sessionExpiredStatusCode?: number;
+  accessTokenPath?: string;
+  exposeAccessTokenToFrontendInCookieBasedAuth?: boolean;
+  getTokenTransferMethod?: unknown;
 }
 
 const ANTI_CSRF_MODES: readonly AntiCsrfMode[] = ["VIA_TOKEN", "VIA_CUSTOM_HEADER", "NONE"];
@@ -71,5 +86,15 @@ export function normaliseSessionConfig(input: SessionConfigInput | undefined): S
     antiCsrf,
     jwksRefreshIntervalMs: refreshSec * 1000,
     jwksMissCooldownMs: JWKS_MISS_COOLDOWN_MS,
+    http: {
+      antiCsrfGiven: config.antiCsrf !== undefined,
+      cookieSecure: config.cookieSecure,
+      cookieSameSite: config.cookieSameSite,
+      cookieDomain: config.cookieDomain,
+      sessionExpiredStatusCode: config.sessionExpiredStatusCode,
+      accessTokenPath: config.accessTokenPath,
+      exposeAccessTokenToFrontendInCookieBasedAuth: config.exposeAccessTokenToFrontendInCookieBasedAuth,
+      getTokenTransferMethod: config.getTokenTransferMethod,
+    },
   };
 }

@@ -90,6 +90,11 @@ export class SessionContainer implements SessionContainerInterface {
     };
   }
 
+  /** The refresh token's expiry (ms) when this object carries a new refresh token; the framework sets its cookie's Expires from it. */
+  getRefreshTokenExpiry(): number | undefined {
+    return this.#state.refreshToken?.expiry;
+  }
+
   revokeSession(userContext?: UserContext): Promise<void> {
     return span("revokeSession", this.#state.tenantId, async () => {
       await this.#calls.revokeSession(this.#state.sessionHandle, userContext ?? {});

@@ -1,0 +1,129 @@
+/**
+ * corelens/framework/fastify: the auth APIs as a Fastify plugin.
+ *
+ *   await app.register(cors, { origin: websiteDomain, allowedHeaders: ["content-type", ...getAllCORSHeaders()], credentials: true });
+ *   await app.register(plugin);
+ *   app.setErrorHandler(errorHandler());
+ *
+ * The plugin adds one route per auth API (and its /<tenantId>/ form). It is
+ * encapsulated: the lenient JSON parser it needs (the frontend SDK posts some
+ * calls with an empty body) applies to its own routes only. corelens does not
+ * depend on Fastify: the types below are the few members it uses.
+ */
+import type { IncomingMessage } from "node:http";
+import { AUTH_APIS } from "../api/apis.js";
+import { handleAuthError, isAuthError } from "../api/errors.js";
+import { mergeExposeHeaders, mergeSetCookie, ReplyBag, type AuthRequest } from "../api/http.js";
+import { headerOf, parseJsonText } from "../api/node.js";
+import { handleAuthRequest } from "../api/router.js";
+import { requestUserContext } from "../api/userContext.js";
+import { getAppInfo } from "../../recipe/registry.js";
+
+export { getAllCORSHeaders } from "../api/cors.js";
+
+export interface FastifyRequestLike {
+  method: string;
+  url: string;
+  raw: IncomingMessage;
+  body?: unknown;
+}
+
+export interface FastifyReplyLike {
+  sent: boolean;
+  code(status: number): FastifyReplyLike;
+  header(name: string, value: unknown): FastifyReplyLike;
+  getHeader(name: string): unknown;
+  removeHeader(name: string): FastifyReplyLike;
+  send(payload?: unknown): FastifyReplyLike;
+}
+
+export interface FastifyInstanceLike {
+  route(options: { method: string; url: string; handler: (req: any, reply: any) => Promise<unknown> }): unknown;
+  addContentTypeParser(
+    contentType: string | string[],
+    options: { parseAs: "string" },
+    parser: (req: unknown, body: string, done: (err: Error | null, body?: unknown) => void) => void,
+  ): unknown;
+}
+
+export function fastifyAuthRequest(req: FastifyRequestLike): AuthRequest {
+  const parsed = new URL(req.url, "http://localhost");
+  return {
+    method: req.method.toUpperCase(),
+    path: parsed.pathname,
+    header: (name) => headerOf(req.raw.headers, name),
+    query: (name) => parsed.searchParams.get(name) ?? undefined,
+    jsonBody: async () => (req.body === undefined || req.body === null ? {} : typeof req.body === "string" ? parseJsonText(req.body) : req.body),
+  };
+}
+
+/** Copies the bag's headers onto the reply (merging Set-Cookie and expose lists with what is there). */
+export function applyFastifyHeaders(reply: FastifyReplyLike, bag: ReplyBag): void {
+  if (reply.sent) return;
+  for (const name of bag.removed) reply.removeHeader(name);
+  for (const [name, value] of bag.headerList()) {
+    if (name === "set-cookie") reply.header(name, mergeSetCookie(reply.getHeader(name), bag));
+    else if (name === "access-control-expose-headers") reply.header(name, mergeExposeHeaders(reply.getHeader(name), value as string));
+    else reply.header(name, value);
+  }
+}
+
+export function sendFastifyReply(reply: FastifyReplyLike, bag: ReplyBag): FastifyReplyLike {
+  applyFastifyHeaders(reply, bag);
+  return reply.code(bag.status).header("content-type", "application/json; charset=utf-8").send(JSON.stringify(bag.body ?? {}));
+}
+
+/** The plugin: `await app.register(plugin)`. Register it after corelens.init() (the routes use appInfo.apiBasePath). */
+export function plugin(fastify: FastifyInstanceLike, _options: unknown, done: (err?: Error) => void): void {
+  try {
+    fastify.addContentTypeParser(["application/json", "text/plain"], { parseAs: "string" }, (_req, body, finish) => {
+      try {
+        finish(null, parseJsonText(body));
+      } catch {
+        // Reported by the API as a 400 with its own message.
+        finish(null, body);
+      }
+    });
+    const base = getAppInfo().apiBasePath;
+    const routes = new Set<string>();
+    for (const api of AUTH_APIS) {
+      routes.add(`${api.method} ${base}${api.path}`);
+      if (api.tenantScoped) routes.add(`${api.method} ${base}/:tenantId${api.path}`);
+    }
+    for (const route of routes) {
+      const [method, url] = route.split(" ") as [string, string];
+      fastify.route({
+        method,
+        url,
+        handler: async (req: FastifyRequestLike, reply: FastifyReplyLike) => {
+          const bag = new ReplyBag();
+          const handled = await handleAuthRequest(fastifyAuthRequest(req), bag, requestUserContext(req));
+          if (!handled) return reply.code(404).send({ message: "Not found" });
+          return sendFastifyReply(reply, bag);
+        },
+      });
+    }
+    done();
+  } catch (err) {
+    done(err as Error);
+  }
+}
+
+/**
+ * For app.setErrorHandler(): answers session and input errors your routes
+ * throw as the frontend SDKs expect; every other error gets Fastify's default answer.
+ */
+export function errorHandler() {
+  return async (err: unknown, req: FastifyRequestLike, reply: FastifyReplyLike): Promise<unknown> => {
+    if (isAuthError(err)) {
+      const bag = new ReplyBag();
+      await handleAuthError(err, bag, requestUserContext(req));
+      return sendFastifyReply(reply, bag);
+    }
+    const status = (err as { statusCode?: unknown }).statusCode;
+    return reply.code(typeof status === "number" && status >= 400 ? status : 500).send(err);
+  };
+}
+
+const Fastify = { plugin, errorHandler };
+export default Fastify;
