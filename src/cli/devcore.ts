@@ -73,8 +73,8 @@ export const devcoreCommand: CliCommand = {
     try {
       core = await startDevCore(options);
     } catch (error) {
-      if (error instanceof DevCoreError || (error as { code?: string }).code === "EADDRINUSE") {
-        process.stderr.write(`corelens devcore: ${(error as Error).message}\n`);
+      if (error instanceof DevCoreError) {
+        process.stderr.write(`corelens devcore: ${error.message}\n`);
         return 1;
       }
       throw error;

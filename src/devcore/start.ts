@@ -65,7 +65,12 @@ export async function startDevCoreWith(options: DevCoreOptions, internal: Intern
     const keys = await SigningKeys.open(store, { rotationIntervalMs: config.signingKeyRotationMs, accessTokenValidityMs: config.accessTokenValidityMs }, now);
     const state: DevCoreState = { config, store, keys, refreshTokens: RefreshTokens.open(store), now };
     server = new DevCoreServer(state, internal.hooks);
-    const address = await server.listen(config.port, config.host);
+    const address = await server.listen(config.port, config.host).catch((error: unknown) => {
+      const code = (error as { code?: string }).code;
+      if (code !== "EADDRINUSE" && code !== "EACCES" && code !== "EADDRNOTAVAIL") throw error;
+      const why = code === "EADDRINUSE" ? "the port is in use" : code === "EACCES" ? "permission denied" : "the address is not on this machine";
+      throw new DevCoreOptionsError(`Cannot listen on ${config.host}:${config.port}: ${why}. Choose another port (0 picks a free one) or host.`, { cause: error });
+    });
     const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
     let closing: Promise<void> | undefined;
     return {

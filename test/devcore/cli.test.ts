@@ -110,6 +110,12 @@ describe("corelens devcore (built CLI)", () => {
     const badValidity = run(["devcore", "--port", "0", "--access-token-validity", "0"]);
     expect((await badValidity.exited).code).toBe(1);
     expect(badValidity.stderr()).toContain("accessTokenValidity must be a positive whole number");
+    const first = await startCli([]);
+    const busy = run(["devcore", "--port", new URL(first.url).port]);
+    expect((await busy.exited).code).toBe(1);
+    expect(busy.stderr()).toMatch(/port is in use/);
+    first.child.kill("SIGTERM");
+    await first.exited;
     const unknown = run(["nonsense"]);
     expect((await unknown.exited).code).toBe(2);
     expect(unknown.stderr()).toContain("unknown command 'nonsense'");

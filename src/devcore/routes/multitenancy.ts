@@ -38,7 +38,8 @@ export const multitenancyRoutes: Route[] = [
     tenantScoped: false,
     handle: ({ state, appId, body }) => {
       const input = body();
-      const tenantId = input.string("tenantId");
+      // Paths are matched lower-cased, so tenant ids are stored lower-cased too.
+      const tenantId = input.string("tenantId").trim().toLowerCase();
       if (!TENANT_ID.test(tenantId) || RESERVED_TENANT_IDS.has(tenantId) || tenantId.startsWith("appid-")) {
         throw badRequest(`Invalid tenantId '${tenantId.slice(0, 64)}': use lower-case letters, digits and '-', not a reserved word (recipe, config, users, hello) nor an 'appid-' prefix`);
       }
@@ -87,7 +88,7 @@ export const multitenancyRoutes: Route[] = [
     path: "/recipe/multitenancy/tenant/remove",
     tenantScoped: false,
     handle: ({ state, appId, body }) => {
-      const tenantId = body().string("tenantId");
+      const tenantId = body().string("tenantId").trim().toLowerCase();
       if (tenantId === PUBLIC_TENANT) throw badRequest("Cannot delete public tenant, use a different tenantId");
       const didExist = state.store.transaction(() => {
         const existed = state.store.deleteTenant(appId, tenantId);
