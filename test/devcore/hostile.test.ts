@@ -25,21 +25,22 @@ const QUERY_FIELDS = ["userId", "email", "sessionHandle", "fetchAcrossAllTenants
 
 const deep = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
 const pollution = '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"toString":"x","hasOwnProperty":1}';
-const big = "x".repeat(60_000);
+const big = "x".repeat(20_000);
 const allFields = (json: string) => "{" + FIELDS.map((f) => `${JSON.stringify(f)}:${json}`).join(",") + "}";
 
 /** Raw JSON texts: every field set to one hostile value, plus malformed and oversized bodies. */
 const HOSTILE_BODIES: string[] = [
-  ...["1", "-1e309", "true", "null", "[]", "[1,2]", '""', "{}", pollution, JSON.stringify(big), '"\\ud800\\u0000\\u202e\\ud83d\\ude00é"', deep(80)].map(allFields),
+  ...["1", "-1e309", "true", "null", "[]", "[1,2]", '""', "{}", pollution, '"\\ud800\\u0000\\u202e\\ud83d\\ude00é"', deep(80)].map(allFields),
   pollution,
   `{"email":"a@b.c","password":"p","userId":"u","userDataInJWT":${pollution},"userDataInDatabase":${pollution},"metadataUpdate":${pollution},"coreConfig":${pollution},"enableAntiCsrf":false,"tenantId":"created-by-hostile-body"}`,
-  `{"a":${deep(100_000)}}`,
-  `{"email":${JSON.stringify("y".repeat(2_100_000))}}`,
   '{"email": "a", "email": 5}',
   "\u0000\u0001",
   "{".repeat(10_000),
   '{"a":"\\ud800"',
 ];
+
+/** Large bodies cost time to send, so they go once per route (without prefixes). */
+const LARGE_BODIES: string[] = [allFields(JSON.stringify(big)), `{"a":${deep(100_000)}}`, `{"email":${JSON.stringify("y".repeat(2_100_000))}}`];
 
 const HOSTILE_QUERY_VALUES = ["", "%00", "%ED%A0%80", "__proto__", "constructor", "toString", "%F0%9F%98%80", "z".repeat(2_000), "a&userId=b", "true%00"];
 
@@ -97,7 +98,8 @@ describe.each([
             tasks.push(async () => (await call(dc.core, "GET", `${path}?${query}`)).status);
           }
         } else {
-          for (const body of HOSTILE_BODIES) tasks.push(async () => (await call(dc.core, route.method, path, body)).status);
+          const bodies = prefix === "" ? [...HOSTILE_BODIES, ...LARGE_BODIES] : HOSTILE_BODIES;
+        for (const body of bodies) tasks.push(async () => (await call(dc.core, route.method, path, body)).status);
         }
       }
     }
@@ -118,7 +120,7 @@ describe.each([
     expect((await call(dc.core, "POST", "/recipe/signin", { email: "before@example.com", password: "before-pw" })).json.recipeUserId).toBe(userId);
     const verify = await call(dc.core, "POST", "/recipe/session/verify", { accessToken: session.json.accessToken.token, doAntiCsrfCheck: false, enableAntiCsrf: false, checkDatabase: true });
     expect(verify.json.status).toBe("OK");
-  });
+  }, 90_000);
 
   it("stores prototype-named keys as plain data", async () => {
     const res = await call(dc.core, "PUT", "/recipe/user/metadata", `{"userId":"proto-user","metadataUpdate":${pollution}}`);
