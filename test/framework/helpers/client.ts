@@ -57,7 +57,13 @@ export class FrontendClient {
     const text = await res.text();
     const setCookies = res.headers.getSetCookie();
     this.#remember(res.headers, setCookies);
-    return { status: res.status, body: text === "" ? undefined : JSON.parse(text), headers: res.headers, setCookies };
+    let parsed: unknown = text === "" ? undefined : text;
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      // Not JSON (a framework's own 404 page): kept as text.
+    }
+    return { status: res.status, body: parsed, headers: res.headers, setCookies };
   }
 
   #remember(h: Headers, setCookies: string[]): void {
