@@ -15,7 +15,7 @@ import { corelensClientSpans, formatTable, formatTree, histogramCount, latencyRo
 import { startTelemetry } from "./telemetry.mjs";
 import { createClient, runPhase, signInJourney, signUpJourney, usersFor } from "./workload.mjs";
 
-const HELP = `Usage: npm start [-- --serve] [-- --users N]
+const HELP = `Usage: npm start -- [--serve] [--users N]
 
   (no option)   run the demo workload, print the latency table and one trace, exit
   --serve       then keep the app and the dev core up, export traces over OTLP
