@@ -9,19 +9,11 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { CORE_TEXT, CoreHttpError, text, type Reply } from "./http.js";
 import { BodyReader, parseJsonObject, QueryReader, readBody } from "./input.js";
-import { Router, type Route, type RouteMatch } from "./router.js";
-import type { DevCoreState } from "./state.js";
-import { SUPPORTED_CDI_VERSIONS } from "./state.js";
+import { Router, type RouteMatch } from "./router.js";
+import { ALL_ROUTES } from "./routes/index.js";
+import { SUPPORTED_CDI_VERSIONS, type DevCoreState } from "./state.js";
 import { PUBLIC_APP, PUBLIC_TENANT } from "./storage/store.js";
 import { endRequestSpan, startRequestSpan } from "./telemetry.js";
-import { coreRoutes } from "./routes/core.js";
-import { emailPasswordRoutes } from "./routes/emailpassword.js";
-import { metadataRoutes } from "./routes/metadata.js";
-import { multitenancyRoutes } from "./routes/multitenancy.js";
-import { sessionRoutes } from "./routes/session.js";
-import { userRoutes } from "./routes/users.js";
-
-export const ALL_ROUTES: readonly Route[] = [...coreRoutes, ...emailPasswordRoutes, ...sessionRoutes, ...metadataRoutes, ...multitenancyRoutes, ...userRoutes];
 
 /** One request/response pair, as a test sees it (the contract tests validate these). */
 export interface Exchange {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL_ROUTES } from "../../src/devcore/server.js";
+import { ALL_ROUTES } from "../../src/devcore/routes/index.js";
 import { call, expectCdiConformance, startObservedDevCore, type ObservedDevCore } from "./helpers/devcore.js";
 
 const dir = mkdtempSync(join(tmpdir(), "corelens-hostile-"));
