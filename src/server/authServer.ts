@@ -75,7 +75,9 @@ function routeOf(method: string, path: string): string {
 
 async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const tracer = telemetryConfig().enabled ? activeTracer(telemetryConfig()) : undefined;
-  if (tracer === undefined) return handle(req, res, undefined);
+  // An http instrumentation already made this request's SERVER span: nest under it rather than start a second one.
+  const existing = trace.getSpan(context.active());
+  if (tracer === undefined || existing !== undefined) return handle(req, res, existing);
   const method = (req.method ?? "GET").toUpperCase();
   const path = new URL(req.url ?? "/", "http://localhost").pathname;
   const route = routeOf(method, path);
