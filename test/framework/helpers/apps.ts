@@ -3,7 +3,8 @@
  * route, an optional-session route, a write route (anti-CSRF applies to
  * non-GET), and a route that throws a session error for errorHandler.
  */
-import express from "express";
+import { createRequire } from "node:module";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import Fastify from "fastify";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
@@ -14,6 +15,17 @@ import { verifySession as verifyFastify, type SessionRequest as FastifySessionRe
 import Session from "../../../src/recipe/session/index.js";
 
 export type Framework = "express" | "fastify";
+
+// Express has no bundled types (and @types/express is not a dependency): the few members used here.
+type Handler = (req: any, res: ServerResponse & { json(body: unknown): void }, next: (err?: unknown) => void) => unknown;
+interface ExpressApp {
+  use(...handlers: unknown[]): void;
+  get(path: string, ...handlers: Handler[]): void;
+  post(path: string, ...handlers: Handler[]): void;
+  listen(port: number, host: string, cb: () => void): Server;
+}
+const express = createRequire(import.meta.url)("express") as (() => ExpressApp) & { static(root: string): unknown };
+export type { IncomingMessage };
 
 export interface App {
   url: string;
