@@ -24,7 +24,7 @@ const DRAIN_FACTOR = 16;
  * reply can still be read by the client, then refused with 413.
  */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer | CoreHttpError> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -39,10 +39,14 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       }
       chunks.push(chunk);
     });
-    req.on("end", () => {
-      resolve(tooLarge ? new CoreHttpError(413, `Request body too large: the dev core accepts at most ${limit} bytes`) : Buffer.concat(chunks));
+    const tooLargeError = () => new CoreHttpError(413, `Request body too large: the dev core accepts at most ${limit} bytes`);
+    req.on("end", () => resolve(tooLarge ? tooLargeError() : Buffer.concat(chunks)));
+    // A client that goes away mid-body is not a server error; the answer goes nowhere, but the request still ends.
+    const incomplete = () => resolve(tooLarge ? tooLargeError() : new CoreHttpError(400, "Request body incomplete: the client closed the connection"));
+    req.on("error", incomplete);
+    req.on("close", () => {
+      if (!req.complete) incomplete();
     });
-    req.on("error", reject);
   });
 }
 

@@ -1,4 +1,5 @@
 /** The core's request checks, with its status codes and texts. */
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectCdiConformance, startObservedDevCore, type ObservedDevCore } from "./helpers/devcore.js";
 
@@ -127,6 +128,21 @@ describe("bodies and fields", () => {
     expect(await call(open.core, "POST", "/recipe/session/remove", { sessionHandles: "h" })).toMatchObject({ status: 400, text: field("sessionHandles") });
     expect(await call(open.core, "GET", "/recipe/user/metadata")).toMatchObject({ status: 400, text: "Field name 'userId' is missing in GET request" });
     expect(await call(open.core, "GET", "/recipe/session")).toMatchObject({ status: 400, text: "Field name 'sessionHandle' is missing in GET request" });
+  });
+
+  it("survives a client that disconnects mid-body, without an internal error", async () => {
+    const before = open.exchanges.length;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(open.core.port, "127.0.0.1", () => {
+        socket.write("POST /recipe/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"email\":");
+        setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on("close", () => resolve());
+      socket.on("error", reject);
+    });
+    for (let i = 0; i < 100 && open.exchanges.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(open.exchanges.slice(before)).toMatchObject([{ path: "/recipe/signup", status: 400 }]);
+    expect((await call(open.core, "GET", "/hello")).text).toBe("Hello");
   });
 
   it("refuses a body over the size limit with 413 and keeps serving", async () => {
