@@ -2,7 +2,7 @@
 // concurrency after a warm-up, and prints one JSON line: CPU microseconds per call
 // (process.cpuUsage, user + system), calls per second and peak RSS.
 //
-//   node bench/client.mjs <kind> <coreUrl> <calls> <warmup> <concurrency> [token]
+//   node bench/client.mjs <kind> <coreUrl> <calls> <warmup> <concurrency> [token | leakBaseline]
 //
 // Every client sends the same request: GET /recipe/user/metadata?userId=bench-user with
 // api-key, cdi-version, rid and the x-bench header the interceptor adds.
@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 
 const { positionals } = parseArgs({ allowPositionals: true });
 const [kind, coreUrl, callsArg, warmupArg, concurrencyArg, token] = positionals;
+const leakBaseline = kind === "corelens-leak" ? Number(token ?? 20_000) : 0;
 const calls = Number(callsArg);
 const warmup = Number(warmupArg);
 const concurrency = Number(concurrencyArg);
@@ -136,12 +137,19 @@ const call = await makeClient();
 await drive(call, warmup);
 
 if (kind === "corelens-leak") {
-  // Heap after 20,000 traced calls against the heap after `calls` (200,000 in a full run).
-  await drive(call, 20_000);
-  const heapAt20k = heapAfterGc();
-  await drive(call, calls - 20_000);
+  // Heap after `leakBaseline` traced calls (20,000 in a full run) against the heap after `calls` (200,000).
+  await drive(call, leakBaseline);
+  const heapAtBaseline = heapAfterGc();
+  await drive(call, calls - leakBaseline);
   const heapAtEnd = heapAfterGc();
-  const line = { client: kind, calls, heapAt20kMB: heapAt20k / 2 ** 20, heapAtEndMB: heapAtEnd / 2 ** 20, growthMB: (heapAtEnd - heapAt20k) / 2 ** 20 };
+  const line = {
+    client: kind,
+    calls,
+    baselineCalls: leakBaseline,
+    heapAtBaselineMB: heapAtBaseline / 2 ** 20,
+    heapAtEndMB: heapAtEnd / 2 ** 20,
+    growthMB: (heapAtEnd - heapAtBaseline) / 2 ** 20,
+  };
   process.stdout.write(JSON.stringify(line) + "\n");
   process.exit(0);
 }
