@@ -18,7 +18,7 @@ export type Framework = "express" | "fastify";
 
 // Express has no bundled types (and @types/express is not a dependency): the few members used here.
 type Handler = (req: any, res: ServerResponse & { json(body: unknown): void }, next: (err?: unknown) => void) => unknown;
-interface ExpressApp {
+export interface ExpressApp {
   use(...handlers: unknown[]): void;
   get(path: string, ...handlers: Handler[]): void;
   post(path: string, ...handlers: Handler[]): void;
@@ -36,8 +36,10 @@ function sessionJson(session: { getUserId(): string; getHandle(): string; getAcc
   return session === undefined ? { session: null } : { userId: session.getUserId(), handle: session.getHandle(), payload: session.getAccessTokenPayload() };
 }
 
-export async function startExpressApp(): Promise<App> {
+/** `setup` runs first, for routes a test adds in front of the auth APIs (a page, a counter). */
+export async function startExpressApp(setup?: (app: ExpressApp) => void): Promise<App> {
   const app = express();
+  setup?.(app);
   app.use(ExpressIntegration.middleware());
   app.get("/api/me", verifyExpress(), (req: ExpressSessionRequest, res) => {
     res.json(sessionJson(req.session));
@@ -70,8 +72,10 @@ export async function startExpressApp(): Promise<App> {
   };
 }
 
-export async function startFastifyApp(): Promise<App> {
-  const app = Fastify();
+/** `setup` runs first, for routes a test adds (a page). */
+export async function startFastifyApp(setup?: (app: ReturnType<typeof Fastify>) => void): Promise<App> {
+  const app = Fastify({ forceCloseConnections: true });
+  setup?.(app);
   await app.register(FastifyIntegration.plugin);
   app.setErrorHandler(FastifyIntegration.errorHandler());
   app.get("/api/me", { preHandler: verifyFastify() }, async (req) => sessionJson((req as unknown as FastifySessionRequest).session));
