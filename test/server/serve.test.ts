@@ -5,7 +5,7 @@
  * telemetry on by default (spans of a sign-in printed by the console exporter).
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { createPublicKey, createVerify } from "node:crypto";
+import { createPublicKey, createVerify, type JsonWebKey } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,7 +141,7 @@ describe("corelens serve", () => {
       body: JSON.stringify({ accessToken: fresh, checkDatabase: true }),
     });
     expect(revoked.status).toBe(401);
-    expect((await revoked.json()).status).toBe("UNAUTHORISED");
+    expect(((await revoked.json()) as { status: string }).status).toBe("UNAUTHORISED");
     const missing = await fetch(`${server.url}/auth/session/introspect`, { method: "POST" });
     expect(missing.status).toBe(400);
   });

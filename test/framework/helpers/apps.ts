@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import Fastify from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import * as ExpressIntegration from "../../../src/framework/express/index.js";
@@ -73,7 +73,7 @@ export async function startExpressApp(setup?: (app: ExpressApp) => void): Promis
 }
 
 /** `setup` runs first, for routes a test adds (a page). */
-export async function startFastifyApp(setup?: (app: ReturnType<typeof Fastify>) => void): Promise<App> {
+export async function startFastifyApp(setup?: (app: FastifyInstance) => void): Promise<App> {
   const app = Fastify({ forceCloseConnections: true });
   setup?.(app);
   await app.register(FastifyIntegration.plugin);
