@@ -28,7 +28,7 @@ Options:
   -h, --help                show this help
 
 Endpoints (under the API base path): POST /signup, /signin, /signout, /session/refresh,
-GET /emailpassword/email/exists, GET /jwt/jwks.json, POST /session/introspect.
+GET /emailpassword/email/exists, GET /jwt/jwks.json, POST /session/introspect; GET /health (outside the base path).
 `;
 
 class UsageError extends Error {}

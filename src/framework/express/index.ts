@@ -9,23 +9,16 @@
  * Written against Node's IncomingMessage/ServerResponse (which Express extends),
  * so corelens does not depend on Express or its types.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleAuthError, isAuthError } from "../api/errors.js";
 import { ReplyBag } from "../api/http.js";
-import { nodeAuthRequest, sendReply } from "../api/node.js";
+import { sendReply } from "../api/node.js";
 import { handleAuthRequest } from "../api/router.js";
 import { requestUserContext } from "../api/userContext.js";
+import { expressAuthRequest, type ExpressRequest, type ExpressResponse, type NextFunction } from "./adapter.js";
 
 export { getAllCORSHeaders } from "../api/cors.js";
 
-/** What corelens reads from an Express request. */
-export type ExpressRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
-export type ExpressResponse = ServerResponse;
-export type NextFunction = (err?: unknown) => void;
-
-export function expressAuthRequest(req: ExpressRequest) {
-  return nodeAuthRequest(req, req.originalUrl ?? req.url ?? "/", () => req.body);
-}
+export type { ExpressRequest, ExpressResponse, NextFunction } from "./adapter.js";
 
 /**
  * Serves the auth APIs under appInfo.apiBasePath; other requests go to the

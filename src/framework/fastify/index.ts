@@ -10,68 +10,18 @@
  * calls with an empty body) applies to its own routes only. corelens does not
  * depend on Fastify: the types below are the few members it uses.
  */
-import type { IncomingMessage } from "node:http";
 import { AUTH_APIS } from "../api/apis.js";
 import { handleAuthError, isAuthError } from "../api/errors.js";
-import { mergeExposeHeaders, mergeSetCookie, ReplyBag, type AuthRequest } from "../api/http.js";
-import { headerOf, parseJsonText } from "../api/node.js";
+import { ReplyBag } from "../api/http.js";
+import { parseJsonText } from "../api/node.js";
 import { handleAuthRequest } from "../api/router.js";
 import { requestUserContext } from "../api/userContext.js";
 import { getAppInfo } from "../../recipe/registry.js";
+import { fastifyAuthRequest, sendFastifyReply, type FastifyInstanceLike, type FastifyReplyLike, type FastifyRequestLike } from "./adapter.js";
 
 export { getAllCORSHeaders } from "../api/cors.js";
 
-export interface FastifyRequestLike {
-  method: string;
-  url: string;
-  raw: IncomingMessage;
-  body?: unknown;
-}
-
-export interface FastifyReplyLike {
-  sent: boolean;
-  code(status: number): FastifyReplyLike;
-  header(name: string, value: unknown): FastifyReplyLike;
-  getHeader(name: string): unknown;
-  removeHeader(name: string): FastifyReplyLike;
-  send(payload?: unknown): FastifyReplyLike;
-}
-
-export interface FastifyInstanceLike {
-  route(options: { method: string; url: string; handler: (req: any, reply: any) => Promise<unknown> }): unknown;
-  addContentTypeParser(
-    contentType: string | string[],
-    options: { parseAs: "string" },
-    parser: (req: unknown, body: string, done: (err: Error | null, body?: unknown) => void) => void,
-  ): unknown;
-}
-
-export function fastifyAuthRequest(req: FastifyRequestLike): AuthRequest {
-  const parsed = new URL(req.url, "http://localhost");
-  return {
-    method: req.method.toUpperCase(),
-    path: parsed.pathname,
-    header: (name) => headerOf(req.raw.headers, name),
-    query: (name) => parsed.searchParams.get(name) ?? undefined,
-    jsonBody: async () => (req.body === undefined || req.body === null ? {} : typeof req.body === "string" ? parseJsonText(req.body) : req.body),
-  };
-}
-
-/** Copies the bag's headers onto the reply (merging Set-Cookie and expose lists with what is there). */
-export function applyFastifyHeaders(reply: FastifyReplyLike, bag: ReplyBag): void {
-  if (reply.sent) return;
-  for (const name of bag.removed) reply.removeHeader(name);
-  for (const [name, value] of bag.headerList()) {
-    if (name === "set-cookie") reply.header(name, mergeSetCookie(reply.getHeader(name), bag));
-    else if (name === "access-control-expose-headers") reply.header(name, mergeExposeHeaders(reply.getHeader(name), value as string));
-    else reply.header(name, value);
-  }
-}
-
-export function sendFastifyReply(reply: FastifyReplyLike, bag: ReplyBag): FastifyReplyLike {
-  applyFastifyHeaders(reply, bag);
-  return reply.code(bag.status).header("content-type", "application/json; charset=utf-8").send(JSON.stringify(bag.body ?? {}));
-}
+export type { FastifyRequestLike, FastifyReplyLike, FastifyInstanceLike } from "./adapter.js";
 
 /** The plugin: `await app.register(plugin)`. Register it after corelens.init() (the routes use appInfo.apiBasePath). */
 export function plugin(fastify: FastifyInstanceLike, _options: unknown, done: (err?: Error) => void): void {

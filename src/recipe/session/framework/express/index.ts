@@ -13,7 +13,7 @@ import { ReplyBag } from "../../../../framework/api/http.js";
 import { applyHeaders, sendReply } from "../../../../framework/api/node.js";
 import { getSessionFromRequest, type RequestSession } from "../../../../framework/api/sessionTransport.js";
 import { requestUserContext } from "../../../../framework/api/userContext.js";
-import { expressAuthRequest, type ExpressRequest, type ExpressResponse, type NextFunction } from "../../../../framework/express/index.js";
+import { expressAuthRequest, type ExpressRequest, type ExpressResponse, type NextFunction } from "../../../../framework/express/adapter.js";
 import { withRecipeSpan } from "../../../../telemetry/recipeSpan.js";
 import type { SessionContainerInterface, VerifySessionOptions } from "../../types.js";
 

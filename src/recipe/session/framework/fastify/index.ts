@@ -17,7 +17,7 @@ import {
   sendFastifyReply,
   type FastifyReplyLike,
   type FastifyRequestLike,
-} from "../../../../framework/fastify/index.js";
+} from "../../../../framework/fastify/adapter.js";
 import { withRecipeSpan } from "../../../../telemetry/recipeSpan.js";
 import type { SessionContainerInterface, VerifySessionOptions } from "../../types.js";
 
