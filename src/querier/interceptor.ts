@@ -5,6 +5,7 @@
  * by telemetry to diff) nor the next attempt.
  */
 import { InterceptorError } from "./errors.js";
+import { parseUrl } from "./request.js";
 import type { HttpMethod, HttpRequest, NetworkInterceptor, UserContext } from "./types.js";
 
 const METHODS: ReadonlySet<string> = new Set<HttpMethod>(["get", "post", "put", "delete", "patch"]);
@@ -12,22 +13,61 @@ const METHODS: ReadonlySet<string> = new Set<HttpMethod>(["get", "post", "put", 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_HEADER_VALUE = /[\r\n\0]/;
 
-export async function runInterceptors(
+/**
+ * Runs the chain. Interceptors that answer synchronously are run without a promise
+ * (each one costs more once an OpenTelemetry context manager is installed); the first
+ * one that returns a thenable moves the rest of the chain onto the async path.
+ * A synchronous throw is thrown as an InterceptorError, so callers handle both alike.
+ */
+export function runInterceptors(
   interceptors: readonly NetworkInterceptor[],
   original: HttpRequest,
   userContext: UserContext,
-): Promise<HttpRequest> {
+): HttpRequest | Promise<HttpRequest> {
   let req = copyRequest(original);
   for (let i = 0; i < interceptors.length; i++) {
     let out: unknown;
     try {
+      out = interceptors[i]!(req, userContext);
+    } catch (cause) {
+      throw threw(interceptors, i, cause);
+    }
+    if (isThenable(out)) return finishAsync(interceptors, i, out, userContext);
+    req = validate(out, interceptors, i);
+  }
+  return req;
+}
+
+async function finishAsync(
+  interceptors: readonly NetworkInterceptor[],
+  first: number,
+  pending: PromiseLike<unknown>,
+  userContext: UserContext,
+): Promise<HttpRequest> {
+  let out: unknown;
+  try {
+    out = await pending;
+  } catch (cause) {
+    throw threw(interceptors, first, cause);
+  }
+  let req = validate(out, interceptors, first);
+  for (let i = first + 1; i < interceptors.length; i++) {
+    try {
       out = await interceptors[i]!(req, userContext);
     } catch (cause) {
-      throw new InterceptorError(`networkInterceptor${label(interceptors, i)} threw: ${messageOf(cause)}; nothing was sent`, cause, i);
+      throw threw(interceptors, i, cause);
     }
     req = validate(out, interceptors, i);
   }
   return req;
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+}
+
+function threw(interceptors: readonly NetworkInterceptor[], i: number, cause: unknown): InterceptorError {
+  return new InterceptorError(`networkInterceptor${label(interceptors, i)} threw: ${messageOf(cause)}; nothing was sent`, cause, i);
 }
 
 function copyRequest(r: HttpRequest): HttpRequest {
@@ -57,14 +97,10 @@ function validate(out: unknown, chain: readonly NetworkInterceptor[], i: number)
   }
   const r = out as Record<string, unknown>;
   if (typeof r.url !== "string") return fail("url must be a string");
-  let url: URL;
-  try {
-    url = new URL(r.url);
-  } catch {
-    return fail(`url ${JSON.stringify(r.url)} is not an absolute URL`);
-  }
+  const url = parseUrl(r.url);
+  if (url === null) return fail(`url ${JSON.stringify(r.url)} is not an absolute URL`);
   if (url.protocol !== "http:" && url.protocol !== "https:") return fail(`url must be http(s), got ${url.protocol}`);
-  if (url.username || url.password) return fail("url must not contain credentials");
+  if (url.hasCredentials) return fail("url must not contain credentials");
   if (typeof r.method !== "string") return fail("method must be a string");
   const method = r.method.toLowerCase();
   if (!METHODS.has(method)) return fail(`unknown method ${JSON.stringify(r.method)} (use get, post, put, delete or patch)`);
@@ -75,7 +111,7 @@ function validate(out: unknown, chain: readonly NetworkInterceptor[], i: number)
   const headersCopy: Record<string, string> = {};
   for (const name in headers) {
     const v = (headers as Record<string, unknown>)[name];
-    if (!HEADER_NAME.test(name)) return fail(`header name ${JSON.stringify(name)} is not valid`);
+    if (!validHeaderName(name)) return fail(`header name ${JSON.stringify(name)} is not valid`);
     // Never echo a header's value: it may be a secret.
     if (typeof v !== "string") return fail(`header "${name}" must be a string, got ${typeof v}`);
     if (BAD_HEADER_VALUE.test(v)) return fail(`header "${name}" contains a line break or NUL`);
@@ -95,6 +131,17 @@ function validate(out: unknown, chain: readonly NetworkInterceptor[], i: number)
   if (params !== undefined) result.params = params as HttpRequest["params"];
   if (r.body !== undefined) result.body = r.body;
   return result;
+}
+
+/** Header names repeat on every call (api-key, rid...): remember the valid ones. */
+const validNames = new Set<string>();
+
+function validHeaderName(name: string): boolean {
+  if (validNames.has(name)) return true;
+  if (!HEADER_NAME.test(name)) return false;
+  if (validNames.size >= 1_000) validNames.clear();
+  validNames.add(name);
+  return true;
 }
 
 function label(chain: readonly NetworkInterceptor[], i: number): string {

@@ -75,40 +75,36 @@ export class Querier implements CoreQuerier {
   async call<T = any>(call: CoreCall, userContext?: UserContext): Promise<T> {
     const template = parseTemplate(call.path);
     const filledPath = fillPath(template, call.pathParams);
+    // One async frame per call on the common path: every promise costs more once an
+    // OpenTelemetry context manager (async hooks) is installed.
+    const cdiVersion = this.apiVersion.version ?? (await this.apiVersion.get(userContext));
 
     const cache = this.cache;
-    if (cache === undefined) return this.sendAndParse<T>(call, template, filledPath, userContext);
-    if (call.method !== "get") {
+    if (cache !== undefined && call.method !== "get") {
+      // Every write invalidates every context's cache, with or without a userContext.
       cache.invalidate();
       try {
-        return await this.sendAndParse<T>(call, template, filledPath, userContext);
+        const answer = await this.send(call, template, filledPath, cdiVersion, userContext);
+        return this.parse<T>(answer, { text: answer.res.text, contentType: contentTypeOf(answer.res) });
       } finally {
         cache.invalidate();
       }
     }
-    if (userContext === undefined) return this.sendAndParse<T>(call, template, filledPath, userContext);
+    if (cache === undefined || userContext === undefined) {
+      const answer = await this.send(call, template, filledPath, cdiVersion, userContext);
+      return this.parse<T>(answer, { text: answer.res.text, contentType: contentTypeOf(answer.res) });
+    }
 
     const cacheKey = cache.key(call, filledPath);
     const hit = cache.get(userContext, cacheKey);
     if (hit !== undefined) return parseOk(hit, "GET", filledPath, "(cache)");
     const generation = cache.currentGeneration;
-    const answer = await this.sendAttempts(call, template, filledPath, userContext);
+    const answer = await this.send(call, template, filledPath, cdiVersion, userContext);
     const body: CachedResponse = { text: answer.res.text, contentType: contentTypeOf(answer.res) };
     const result = this.parse<T>(answer, body);
     // Only what really went out as a GET is a cacheable read (an interceptor may have changed the method).
     if (answer.wire.method === "GET") cache.set(userContext, cacheKey, body, generation);
     return result;
-  }
-
-  private async sendAndParse<T>(call: CoreCall, template: PathTemplate, filledPath: string, userContext: UserContext | undefined): Promise<T> {
-    const answer = await this.sendAttempts(call, template, filledPath, userContext);
-    return this.parse<T>(answer, { text: answer.res.text, contentType: contentTypeOf(answer.res) });
-  }
-
-  /** The CDI version (known, or negotiated once), then the attempt loop. */
-  private async sendAttempts(call: CoreCall, template: PathTemplate, filledPath: string, userContext: UserContext | undefined): Promise<Answer> {
-    const cdiVersion = this.apiVersion.version ?? (await this.apiVersion.get(userContext));
-    return this.send(call, template, filledPath, cdiVersion, userContext);
   }
 
   /** Closes the connection pool corelens created. In-flight calls finish first. */
@@ -171,7 +167,9 @@ export class Querier implements CoreQuerier {
       let wire: WireRequest;
       try {
         if (hasInterceptor) {
-          const final = await scope.intercept(original, () => runInterceptors(interceptors, original, interceptorContext!));
+          let final = scope.intercept(original, () => runInterceptors(interceptors, original, interceptorContext!));
+          // A synchronous chain comes back as the request itself: no promise to wait for.
+          if (isPromise(final)) final = await final;
           scope.beforeSend(final, original);
           wire = wireFromIntercepted(final, serialiseInterceptedBody(final));
         } else {
@@ -334,6 +332,10 @@ function serialiseInterceptedBody(req: HttpRequest): string | undefined {
   } catch (cause) {
     throw new InterceptorError(`networkInterceptor returned a body that cannot be serialised to JSON; nothing was sent`, cause);
   }
+}
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown }).then === "function";
 }
 
 function contentTypeOf(res: CoreResponse): string | undefined {

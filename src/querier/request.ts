@@ -117,11 +117,77 @@ export function wireFromBuilt(req: HttpRequest, host: CoreHost, filledPath: stri
   };
 }
 
+/** What the querier needs from an absolute URL, parsed once per distinct URL string. */
+export interface ParsedUrl {
+  protocol: string;
+  origin: string;
+  pathname: string;
+  search: string;
+  hasCredentials: boolean;
+}
+
+const parsedUrls = new Map<string, ParsedUrl | null>();
+/** URLs are a handful of templates x hosts in practice; the bound only limits misuse. */
+const MAX_PARSED_URLS = 1_000;
+
+/**
+ * `new URL(url)`, memoised by the URL string (null when it does not parse). An interceptor
+ * usually returns the URL corelens built, so each attempt would otherwise parse it twice.
+ */
+export function parseUrl(url: string): ParsedUrl | null {
+  let parsed = parsedUrls.get(url);
+  if (parsed !== undefined) return parsed;
+  try {
+    const u = new URL(url);
+    parsed = { protocol: u.protocol, origin: u.origin, pathname: u.pathname, search: u.search, hasCredentials: u.username !== "" || u.password !== "" };
+  } catch {
+    parsed = null;
+  }
+  if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
+  parsedUrls.set(url, parsed);
+  return parsed;
+}
+
+const FORM_EXTRA = /[!'()~]|%20/;
+const FORM_EXTRA_ALL = /[!'()~]|%20/g;
+const FORM_ESCAPES: Readonly<Record<string, string>> = { "!": "%21", "'": "%27", "(": "%28", ")": "%29", "~": "%7E", "%20": "+" };
+
+/**
+ * The application/x-www-form-urlencoded serialisation URLSearchParams uses (space as "+",
+ * only `*-._` and alphanumerics left as they are), built from encodeURIComponent.
+ * Throws URIError on a lone surrogate (the caller then lets URLSearchParams do it).
+ */
+function formEncode(s: string): string {
+  const e = encodeURIComponent(s);
+  return FORM_EXTRA.test(e) ? e.replace(FORM_EXTRA_ALL, (m) => FORM_ESCAPES[m]!) : e;
+}
+
 /**
  * After an interceptor: the URL may be anything it wrote (validated already).
  * A query string in the URL is kept and merged with params; params win on the same key.
  */
 export function wireFromIntercepted(req: HttpRequest, bodyText: string | undefined): WireRequest {
+  const parsed = parseUrl(req.url);
+  // Fast path, same bytes as URLSearchParams would give: the URL has no query of its own.
+  if (parsed !== null && parsed.search === "") {
+    let query = "";
+    let encoded = true;
+    try {
+      const params = req.params;
+      if (params !== undefined) {
+        for (const key in params) {
+          const v = params[key];
+          if (v === undefined) continue;
+          query += (query === "" ? "?" : "&") + formEncode(key) + "=" + formEncode(String(v));
+        }
+      }
+    } catch {
+      encoded = false; // a lone surrogate: let URLSearchParams replace it as it always has
+    }
+    if (encoded) {
+      return { origin: parsed.origin, path: parsed.pathname + query, method: WIRE_METHOD[req.method], headers: req.headers, body: bodyText };
+    }
+  }
   const url = new URL(req.url);
   if (req.params !== undefined) {
     for (const key in req.params) {

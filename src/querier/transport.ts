@@ -10,7 +10,7 @@
  *   broken_response the connection broke after the response started
  * Anything else (a programming error) is rethrown as it is.
  */
-import { Agent, type Dispatcher } from "undici";
+import { Agent, util as undiciUtil, type Dispatcher } from "undici";
 import type { WireRequest } from "./request.js";
 
 export interface CoreResponse {
@@ -63,7 +63,24 @@ export class Transport {
       });
   }
 
-  async send(req: WireRequest): Promise<CoreResponse> {
+  send(req: WireRequest): Promise<CoreResponse> {
+    if (this.owned) {
+      // Our own Agent: dispatch with a handler that gathers the (small) body itself. undici's
+      // request() wraps every response in a stream and an AsyncResource and text() adds two more
+      // promises; on this path a core call costs one promise. The Agent already carries the
+      // timeouts, so the request options need not repeat them.
+      return new Promise<CoreResponse>((resolve, reject) => {
+        this.dispatcher.dispatch(
+          { origin: req.origin, path: req.path, method: req.method, headers: req.headers, body: req.body },
+          new CollectingHandler(resolve, reject),
+        );
+      });
+    }
+    return this.sendWithRequest(req);
+  }
+
+  /** A user's Dispatcher may be anything with request(): use exactly that. */
+  private async sendWithRequest(req: WireRequest): Promise<CoreResponse> {
     let res: Dispatcher.ResponseData;
     try {
       res = await this.dispatcher.request({
@@ -91,6 +108,56 @@ export class Transport {
   async close(): Promise<void> {
     if (this.owned) await this.dispatcher.close();
   }
+}
+
+/**
+ * undici's handler interface (the one its own request() implements): headers, then body
+ * chunks, then completion or an error. The answer is decoded as undici's text() does
+ * (UTF-8, a leading BOM skipped), and failures are classified the same way: an error after
+ * the response headers arrived is a broken response.
+ */
+class CollectingHandler implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private headers: Record<string, string | string[] | undefined> = {};
+  private started = false;
+  private chunks: Buffer[] = [];
+  private length = 0;
+
+  constructor(
+    private readonly resolve: (res: CoreResponse) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200) return true; // 1xx: the final answer follows
+    this.status = statusCode;
+    this.headers = undiciUtil.parseHeaders(rawHeaders) as Record<string, string | string[] | undefined>;
+    this.started = true;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.resolve({ status: this.status, headers: this.headers, text: decodeUtf8(this.chunks, this.length) });
+  }
+
+  onError(err: Error): void {
+    this.reject(classify(err, this.started));
+  }
+}
+
+function decodeUtf8(chunks: Buffer[], length: number): string {
+  if (length === 0) return "";
+  const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  const start = buf.length > 2 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  return buf.toString("utf8", start);
 }
 
 function classify(err: unknown, responseStarted: boolean): unknown {

@@ -37,6 +37,10 @@ import * as N from "./names.js";
  */
 const SUPPRESS_TRACING_KEY = createContextKey("OpenTelemetry SDK Context Key SUPPRESS_TRACING");
 
+const INTERNAL_SPAN = { kind: SpanKind.INTERNAL };
+/** Stands for a chain that rejected or threw with `undefined`, so that "no error" stays distinguishable. */
+const NO_ERROR_VALUE = Symbol("no error value");
+
 const KNOWN_METHODS = new Set(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT", "QUERY"]);
 
 interface HostInfo {
@@ -194,29 +198,49 @@ export class Attempt implements AttemptScope {
     }
   }
 
-  async intercept(original: HttpRequest, runChain: () => Promise<HttpRequest>): Promise<HttpRequest> {
+  /** Not async: a synchronous chain costs no promise (each one is dearer under an async-hooks context manager). */
+  intercept(original: HttpRequest, runChain: () => HttpRequest | Promise<HttpRequest>): HttpRequest | Promise<HttpRequest> {
     this.apiKey = original.headers?.["api-key"];
     if (!this.start.hasInterceptor) return runChain();
     if (this.recording) this.snapshot = snapshotRequest(original);
     const t0 = this.instruments ? performance.now() : 0;
-    const span = this.tracer?.startSpan(N.SPAN_INTERCEPTOR, { kind: SpanKind.INTERNAL }, this.spanCtx);
+    const span = this.tracer?.startSpan(N.SPAN_INTERCEPTOR, INTERNAL_SPAN, this.spanCtx);
+    let result: HttpRequest | Promise<HttpRequest>;
     try {
-      const result = await context.with(span ? trace.setSpan(this.spanCtx, span) : this.spanCtx, runChain);
-      span?.end();
-      return result;
+      result = context.with(span ? trace.setSpan(this.spanCtx, span) : this.spanCtx, runChain);
     } catch (error) {
-      if (span) {
-        this.recordException(span, error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end();
-      }
+      this.interceptorDone(span, t0, error ?? NO_ERROR_VALUE);
       throw error;
-    } finally {
-      this.instruments?.interceptorDuration.record(
-        (performance.now() - t0) / 1000,
-        operation(this.method, this.start.template).interceptorAttrs,
-      );
     }
+    if (typeof (result as { then?: unknown }).then !== "function") {
+      this.interceptorDone(span, t0, undefined);
+      return result;
+    }
+    return (result as Promise<HttpRequest>).then(
+      (final) => {
+        this.interceptorDone(span, t0, undefined);
+        return final;
+      },
+      (error: unknown) => {
+        this.interceptorDone(span, t0, error ?? NO_ERROR_VALUE);
+        throw error;
+      },
+    );
+  }
+
+  /** Ends the corelens.interceptor span (ERROR when the chain failed) and records its duration. */
+  private interceptorDone(span: Span | undefined, t0: number, error: unknown): void {
+    if (span) {
+      if (error !== undefined) {
+        this.recordException(span, error === NO_ERROR_VALUE ? undefined : error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      span.end();
+    }
+    this.instruments?.interceptorDuration.record(
+      (performance.now() - t0) / 1000,
+      operation(this.method, this.start.template).interceptorAttrs,
+    );
   }
 
   beforeSend(final: HttpRequest, original: HttpRequest): void {

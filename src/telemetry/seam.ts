@@ -8,7 +8,7 @@
  *
  * Order, for each attempt the querier makes (cache hits make none):
  *   const scope = telemetry.startAttempt(start)            // CLIENT span starts (not yet named by final method)
- *   final = await scope.intercept(original, runChain)      // chain runs with the CLIENT span active, in corelens.interceptor span
+ *   final = await scope.intercept(original, runChain)      // (await only if a promise) chain runs with the CLIENT span active, in corelens.interceptor span
  *   scope.beforeSend(final, original)                      // diff attributes, url.full, injects trace headers INTO final.headers
  *   res = await scope.send(() => transport(final))         // network send, with tracing suppressed for nested HTTP instrumentation
  *   scope.end({ statusCode } | { error, errorType })       // status, error.type, duration metric, span end
@@ -46,8 +46,11 @@ export interface AttemptOutcome {
 }
 
 export interface AttemptScope {
-  /** Runs the interceptor chain with this attempt's span active; returns what the chain returned. */
-  intercept(original: HttpRequest, runChain: () => Promise<HttpRequest>): Promise<HttpRequest>;
+  /**
+   * Runs the interceptor chain with this attempt's span active; returns what the chain returned
+   * (the request itself when the chain ran synchronously, else a promise of it).
+   */
+  intercept(original: HttpRequest, runChain: () => HttpRequest | Promise<HttpRequest>): HttpRequest | Promise<HttpRequest>;
   /** Records the final request (and what the interceptor changed); injects trace context into final.headers. */
   beforeSend(final: HttpRequest, original: HttpRequest): void;
   /** Runs the network send. */

@@ -40,10 +40,9 @@ export function init(config?: UserMetadataConfigInput): RecipeFactory<UserMetada
 export function getUserMetadata(userId: string, userContext?: UserContext): Promise<{ status: "OK"; metadata: any }> {
   return withRecipeSpan("usermetadata", "getUserMetadata", undefined, () => {
     checkUserId("getUserMetadata", userId);
-    return recipe().ctx.querier.call(
-      { method: "get", path: "/recipe/user/metadata", params: { userId }, rid: RID },
-      userContext ?? {},
-    );
+    // No userContext given: nothing else can share this call's per-request cache, so none is
+    // made (the querier still hands the interceptor a fresh {}).
+    return recipe().ctx.querier.call({ method: "get", path: "/recipe/user/metadata", params: { userId }, rid: RID }, userContext);
   });
 }
 
