@@ -242,6 +242,20 @@ describe.each(["express", "fastify"] as Framework[])("%s", (framework) => {
       expect((await client().signOut()).body).toEqual({ status: "OK" });
     });
 
+    it("sign out with an expired access token is 401 try refresh token (the SDK refreshes, then signs out)", async () => {
+      const c = client();
+      await c.signUp(freshEmail("signout-expired"), PASSWORD);
+      const handle = (await c.call("GET", "/api/me")).body.handle;
+      await sleepUntilExpired(c);
+      const out = await c.signOut();
+      expect(out.status).toBe(401);
+      expect(out.body).toEqual({ message: "try refresh token" });
+      expect(await Session.getSessionInformation(handle)).toBeDefined();
+      expect((await c.refresh()).status).toBe(200);
+      expect((await c.signOut()).body).toEqual({ status: "OK" });
+      expect(await Session.getSessionInformation(handle)).toBeUndefined();
+    });
+
     it("a refresh token used twice is token theft: 401 token theft detected, the session revoked, tokens cleared", async () => {
       const c = client();
       await c.signUp(freshEmail("theft"), PASSWORD);
