@@ -1,9 +1,10 @@
 /**
  * Session.init() input. The names are supertokens-node's; the options that
- * only shape HTTP responses (cookies, headers, status codes) are accepted and
- * have no effect, because corelens' session functions take and return tokens
- * directly. `override` is refused: silently skipping an app's overrides could
- * skip its security checks.
+ * only shape HTTP responses (cookies, headers, status codes) do not affect the
+ * session functions, which take and return tokens directly: they are kept in
+ * `http` for the framework integration (src/framework), which applies them.
+ * `override` is refused: silently skipping an app's overrides could skip its
+ * security checks.
  */
 import { badInput } from "../error.js";
 
@@ -16,7 +17,7 @@ export interface SessionConfigInput {
   antiCsrf?: AntiCsrfMode;
   /** How long fetched signing keys are trusted before a refetch. Default 14400 s (4 h), as supertokens-node. */
   jwksRefreshIntervalSec?: number;
-  /** Accepted for compatibility; no effect without an HTTP framework. */
+  /** Applied by the framework integration (corelens/framework/*), not by the ...WithoutRequestResponse functions. */
   cookieSecure?: boolean;
   cookieSameSite?: "strict" | "lax" | "none";
   cookieDomain?: string;
