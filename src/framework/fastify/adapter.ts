@@ -24,6 +24,7 @@ export interface FastifyReplyLike {
 }
 
 export interface FastifyInstanceLike {
+  removeContentTypeParser?(contentType: string | string[]): unknown;
   route(options: { method: string; url: string; handler: (req: any, reply: any) => Promise<unknown> }): unknown;
   addContentTypeParser(
     contentType: string | string[],

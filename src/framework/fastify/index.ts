@@ -26,6 +26,8 @@ export type { FastifyRequestLike, FastifyReplyLike, FastifyInstanceLike } from "
 /** The plugin: `await app.register(plugin)`. Register it after corelens.init() (the routes use appInfo.apiBasePath). */
 export function plugin(fastify: FastifyInstanceLike, _options: unknown, done: (err?: Error) => void): void {
   try {
+    // Replaced in this plugin's scope only (the app's own parsers, default or custom, are untouched).
+    fastify.removeContentTypeParser?.(["application/json", "text/plain"]);
     fastify.addContentTypeParser(["application/json", "text/plain"], { parseAs: "string" }, (_req, body, finish) => {
       try {
         finish(null, parseJsonText(body));
