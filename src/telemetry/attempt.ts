@@ -77,6 +77,46 @@ interface PerOperation {
   spanName: string;
   /** Attributes of corelens.interceptor.duration (shared, never mutated). */
   interceptorAttrs: Attributes;
+  /** Request-duration and in-flight series of this operation, per host (HostInfo objects are cached per origin). */
+  byHost: Map<HostInfo, HostSeries>;
+}
+
+/** The metric attribute sets of one (method, template, host): built once, shared, never mutated. */
+interface HostSeries {
+  /** method, server address and port, template: corelens.core.active_requests and the base of the duration's. */
+  attrs: Attributes;
+  inFlightKey: string;
+  /** The duration's attributes per response status (with error.type for 4xx/5xx). */
+  byStatus: Map<number, Attributes>;
+}
+
+function hostSeries(op: PerOperation, method: string, template: string, host: HostInfo): HostSeries {
+  let series = op.byHost.get(host);
+  if (!series) {
+    if (op.byHost.size > 64) op.byHost.clear(); // hosts are few; this only bounds misuse
+    series = {
+      attrs: {
+        [N.ATTR_HTTP_REQUEST_METHOD]: method,
+        [N.ATTR_SERVER_ADDRESS]: host.address,
+        [N.ATTR_SERVER_PORT]: host.port,
+        [N.ATTR_URL_TEMPLATE]: template,
+      },
+      inFlightKey: `${method} ${template} ${host.address}:${host.port}`,
+      byStatus: new Map(),
+    };
+    op.byHost.set(host, series);
+  }
+  return series;
+}
+
+function statusAttrs(series: HostSeries, statusCode: number): Attributes {
+  let attrs = series.byStatus.get(statusCode);
+  if (!attrs) {
+    attrs = { ...series.attrs, [N.ATTR_HTTP_RESPONSE_STATUS_CODE]: statusCode };
+    if (statusCode >= 400) attrs[N.ATTR_ERROR_TYPE] = String(statusCode);
+    series.byStatus.set(statusCode, attrs);
+  }
+  return attrs;
 }
 
 /** Per (template, method): strings and attribute sets built once, not per attempt. */
@@ -93,6 +133,7 @@ function operation(method: string, template: string): PerOperation {
     op = {
       spanName: `${method === "_OTHER" ? "HTTP" : method} ${template}`,
       interceptorAttrs: { [N.ATTR_URL_TEMPLATE]: template, [N.ATTR_HTTP_REQUEST_METHOD]: method },
+      byHost: new Map(),
     };
     byMethod.set(method, op);
   }
@@ -157,8 +198,7 @@ export class Attempt implements AttemptScope {
   private snapshot: RequestSnapshot | undefined;
   private final: HttpRequest | undefined;
   private apiKey: string | undefined;
-  private metricAttrs: Attributes | undefined;
-  private inFlightKey = "";
+  private series: HostSeries | undefined;
   private message: CoreRequestMessage | undefined;
   private sent = false;
   private ended = false;
@@ -259,14 +299,7 @@ export class Attempt implements AttemptScope {
         }
       }
       if (this.recording) this.recordRequest(final, original, methodChanged, hostChanged);
-      if (this.instruments) {
-        this.metricAttrs = {
-          [N.ATTR_HTTP_REQUEST_METHOD]: method,
-          [N.ATTR_SERVER_ADDRESS]: this.host.address,
-          [N.ATTR_SERVER_PORT]: this.host.port,
-          [N.ATTR_URL_TEMPLATE]: this.start.template,
-        };
-      }
+      if (this.instruments) this.series = hostSeries(operation(method, this.start.template), method, this.start.template, this.host);
       if (this.config.propagate) this.inject(final);
       if (this.channelOn) {
         this.message = {
@@ -354,11 +387,8 @@ export class Attempt implements AttemptScope {
 
   send<T>(fn: () => Promise<T>): Promise<T> {
     this.sent = true;
-    const attrs = this.metricAttrs;
-    if (attrs) {
-      this.inFlightKey = `${attrs[N.ATTR_HTTP_REQUEST_METHOD]} ${this.start.template} ${this.host.address}:${this.host.port}`;
-      this.instruments!.activeRequests.add(this.inFlightKey, attrs);
-    }
+    const series = this.series;
+    if (series) this.instruments!.activeRequests.add(series.inFlightKey, series.attrs);
     if (this.message) guarded("diagnostics_channel start subscriber", () => coreRequestChannel.start.publish(this.message!));
     // Inject happened from the non-suppressed context (beforeSend); the send itself runs suppressed.
     return context.with(this.spanCtx.setValue(SUPPRESS_TRACING_KEY, true), fn);
@@ -391,12 +421,18 @@ export class Attempt implements AttemptScope {
         }
         span.end();
       }
-      if (this.sent && this.metricAttrs) {
+      const series = this.series;
+      if (this.sent && series) {
         const inst = this.instruments!;
-        inst.activeRequests.remove(this.inFlightKey);
-        const attrs: Attributes = { ...this.metricAttrs };
-        if (statusCode !== undefined) attrs[N.ATTR_HTTP_RESPONSE_STATUS_CODE] = statusCode;
-        if (errorType !== undefined) attrs[N.ATTR_ERROR_TYPE] = errorType;
+        inst.activeRequests.remove(series.inFlightKey);
+        let attrs: Attributes;
+        // A response: one shared attribute set per status (error.type is then the status itself).
+        if (statusCode !== undefined && errorType === (statusCode >= 400 ? String(statusCode) : undefined)) attrs = statusAttrs(series, statusCode);
+        else {
+          attrs = { ...series.attrs };
+          if (statusCode !== undefined) attrs[N.ATTR_HTTP_RESPONSE_STATUS_CODE] = statusCode;
+          if (errorType !== undefined) attrs[N.ATTR_ERROR_TYPE] = errorType;
+        }
         inst.requestDuration.record((performance.now() - this.startedAt) / 1000, attrs);
       }
       const message = this.message;
