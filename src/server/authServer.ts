@@ -105,11 +105,12 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
 
 function setCors(req: IncomingMessage, res: ServerResponse): void {
   const website = getAppInfo().websiteDomain;
+  // The answer depends on Origin, so caches must key on it.
+  res.setHeader("vary", "Origin");
   // Only the configured website may call with credentials (cookies).
   if (req.headers.origin === website) {
     res.setHeader("access-control-allow-origin", website);
     res.setHeader("access-control-allow-credentials", "true");
-    res.setHeader("vary", "Origin");
   }
 }
 

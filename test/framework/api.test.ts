@@ -19,8 +19,8 @@ const PASSWORD = "password123";
 let core: Awaited<ReturnType<typeof startDevCore>>;
 
 beforeAll(async () => {
-  // A two-second access token, so expiry and refresh are exercised for real.
-  core = await startDevCore({ port: 0, accessTokenValidity: 2 });
+  // A three-second access token, so expiry and refresh are exercised for real (with room for a slow machine).
+  core = await startDevCore({ port: 0, accessTokenValidity: 3 });
   corelens.init({
     supertokens: { connectionURI: core.url },
     appInfo: APP_INFO,
