@@ -76,6 +76,24 @@ export function fillPath(t: PathTemplate, pathParams: Record<string, string> | u
   return out;
 }
 
+const urlsByHost = new WeakMap<CoreHost, Map<string, string>>();
+
+/**
+ * origin + basePath + path, the same string object each time for the same host and path:
+ * its hash is then computed once, which makes the memoised URL parse that follows cheap.
+ */
+function urlOf(host: CoreHost, filledPath: string): string {
+  let urls = urlsByHost.get(host);
+  if (urls === undefined) urlsByHost.set(host, (urls = new Map()));
+  let url = urls.get(filledPath);
+  if (url === undefined) {
+    url = host.origin + host.basePath + filledPath;
+    if (urls.size >= MAX_TEMPLATES) urls.clear();
+    urls.set(filledPath, url);
+  }
+  return url;
+}
+
 /** The request of one attempt, as the interceptor sees it. Headers are always a new object. */
 export function buildRequest(
   call: CoreCall,
@@ -83,7 +101,7 @@ export function buildRequest(
   host: CoreHost,
   headers: Record<string, string>,
 ): HttpRequest {
-  const req: HttpRequest = { url: host.origin + host.basePath + filledPath, method: call.method, headers };
+  const req: HttpRequest = { url: urlOf(host, filledPath), method: call.method, headers };
   if (call.params !== undefined) req.params = call.params;
   if (call.body !== undefined) req.body = call.body;
   return req;
