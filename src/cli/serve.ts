@@ -24,6 +24,9 @@ Options:
   --port N                  default 3001 (0 picks a free port)
   --host HOST               interface to bind (default 127.0.0.1; 0.0.0.0 for all)
   --anti-csrf MODE          VIA_TOKEN | VIA_CUSTOM_HEADER | NONE (default: from the cookie SameSite)
+  --cookie-domain DOMAIN    share the session cookies with sibling hosts (e.g. .example.com, so your
+                            backend on api.example.com receives sAccessToken set by auth.example.com)
+  --cookie-same-site VALUE  strict | lax | none (default: lax when the two domains are one site, else none)
   --no-telemetry            do not start OpenTelemetry
   -h, --help                show this help
 
@@ -43,6 +46,8 @@ export interface ServeOptions {
   port: number;
   host: string;
   antiCsrf: "VIA_TOKEN" | "VIA_CUSTOM_HEADER" | "NONE" | undefined;
+  cookieDomain: string | undefined;
+  cookieSameSite: "strict" | "lax" | "none" | undefined;
   telemetry: boolean;
 }
 
@@ -61,6 +66,8 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
       port: { type: "string" },
       host: { type: "string" },
       "anti-csrf": { type: "string" },
+      "cookie-domain": { type: "string" },
+      "cookie-same-site": { type: "string" },
       "no-telemetry": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -77,6 +84,10 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
   if (antiCsrf !== undefined && !["VIA_TOKEN", "VIA_CUSTOM_HEADER", "NONE"].includes(antiCsrf)) {
     throw new UsageError(`--anti-csrf must be VIA_TOKEN, VIA_CUSTOM_HEADER or NONE, got '${antiCsrf}'`);
   }
+  const sameSite = values["cookie-same-site"];
+  if (sameSite !== undefined && !["strict", "lax", "none"].includes(sameSite)) {
+    throw new UsageError(`--cookie-same-site must be strict, lax or none, got '${sameSite}'`);
+  }
   return {
     connectionURI: required("connection-uri"),
     apiKey: values["api-key"] ?? (env.CORE_API_KEY || undefined),
@@ -87,6 +98,8 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
     port: Number(port),
     host: values.host ?? "127.0.0.1",
     antiCsrf: antiCsrf as ServeOptions["antiCsrf"],
+    cookieDomain: values["cookie-domain"],
+    cookieSameSite: sameSite as ServeOptions["cookieSameSite"],
     telemetry: values["no-telemetry"] !== true && env.OTEL_SDK_DISABLED !== "true",
   };
 }
@@ -136,7 +149,14 @@ export const serveCommand: CliCommand = {
           websiteDomain: options.websiteDomain,
           apiBasePath: options.apiBasePath,
         },
-        recipeList: [EmailPassword.init(), Session.init(options.antiCsrf === undefined ? {} : { antiCsrf: options.antiCsrf })],
+        recipeList: [
+          EmailPassword.init(),
+          Session.init({
+            ...(options.antiCsrf === undefined ? {} : { antiCsrf: options.antiCsrf }),
+            ...(options.cookieDomain === undefined ? {} : { cookieDomain: options.cookieDomain }),
+            ...(options.cookieSameSite === undefined ? {} : { cookieSameSite: options.cookieSameSite }),
+          }),
+        ],
       });
     } catch (error) {
       process.stderr.write(`corelens serve: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -168,6 +168,25 @@ describe("corelens serve command line", () => {
     expect(missing.stderr).toMatch(/--connection-uri is required/);
   });
 
+  it("--cookie-domain and --cookie-same-site shape the session cookies; a bad value exits 2", async () => {
+    const server = await serve(["--no-telemetry", "--cookie-domain", ".example.com", "--cookie-same-site", "strict"]);
+    try {
+      const res = await new FrontendClient(server.url, "cookie").signUp(freshEmail("domain"), "password123");
+      expect(res.setCookies).toHaveLength(2);
+      for (const cookie of res.setCookies) {
+        expect(cookie).toMatch(/; Domain=\.example\.com/);
+        expect(cookie).toMatch(/SameSite=Strict/);
+      }
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const bad = await promisify(execFile)(process.execPath, [
+      CLI, "serve", "--connection-uri", core.url, "--api-domain", "x", "--website-domain", "y", "--cookie-same-site", "sometimes",
+    ]).catch((e) => e);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--cookie-same-site must be strict, lax or none/);
+  });
+
   it("starts OpenTelemetry by default: a sign-in's spans are exported", async () => {
     const server = await serve([], { OTEL_TRACES_EXPORTER: "console", OTEL_SERVICE_NAME: "auth-test" });
     const c = new FrontendClient(server.url, "header");
