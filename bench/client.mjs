@@ -32,6 +32,63 @@ async function makeClient() {
         if (body.status !== "OK") throw new Error("bad answer");
       };
     }
+    case "raw-undici-otel": {
+      // Not a target row: raw undici plus, by hand, the OpenTelemetry work one traced corelens
+      // call does (three spans, context switches, trace-context injection, two histogram
+      // records), with the same SDK set-up. It is the least a fully traced call can cost.
+      await registerOpenTelemetry();
+      const { Pool } = await import("undici");
+      const { trace, context, propagation, metrics, SpanKind, createContextKey } = await import("@opentelemetry/api");
+      const pool = new Pool(coreUrl, { connections: concurrency });
+      const tracer = trace.getTracer("bench-floor");
+      const meter = metrics.getMeter("bench-floor");
+      const duration = meter.createHistogram("bench.request.duration", { unit: "s" });
+      const interceptorDuration = meter.createHistogram("bench.interceptor.duration", { unit: "s" });
+      const SUPPRESS = createContextKey("OpenTelemetry SDK Context Key SUPPRESS_TRACING");
+      const setter = { set: (carrier, key, value) => (carrier[key] = value) };
+      const opAttrs = { "url.template": "/recipe/user/metadata", "http.request.method": "GET" };
+      const port = Number(new URL(coreUrl).port);
+      const metricAttrs = { ...opAttrs, "server.address": "127.0.0.1", "server.port": port, "http.response.status_code": 200 };
+      const baseHeaders = { "api-key": API_KEY, "cdi-version": "5.4", rid: "usermetadata", "x-bench": "1" };
+      const send = async (clientCtx) => {
+        const headers = { ...baseHeaders };
+        propagation.inject(clientCtx, headers, setter);
+        const res = await context.with(clientCtx.setValue(SUPPRESS, true), () =>
+          pool.request({ method: "GET", path: "/recipe/user/metadata?userId=bench-user", headers }),
+        );
+        return res.body.json();
+      };
+      const traced = async () => {
+        const parent = context.active();
+        const t0 = performance.now();
+        const client = tracer.startSpan(
+          "GET /recipe/user/metadata",
+          {
+            kind: SpanKind.CLIENT,
+            attributes: { "http.request.method": "GET", "server.address": "127.0.0.1", "server.port": port, "url.template": "/recipe/user/metadata" },
+          },
+          parent,
+        );
+        const clientCtx = trace.setSpan(parent, client);
+        const interceptor = tracer.startSpan("corelens.interceptor", { kind: SpanKind.INTERNAL }, clientCtx);
+        context.with(trace.setSpan(clientCtx, interceptor), () => {});
+        interceptor.end();
+        interceptorDuration.record((performance.now() - t0) / 1000, opAttrs);
+        client.setAttributes({ "url.full": `${coreUrl}/recipe/user/metadata?userId=bench-user`, "corelens.interceptor.changed": ["headers"] });
+        const body = await send(clientCtx);
+        client.setAttribute("http.response.status_code", 200);
+        client.end();
+        duration.record((performance.now() - t0) / 1000, metricAttrs);
+        return body;
+      };
+      return async () => {
+        const span = tracer.startSpan("usermetadata.getUserMetadata", { kind: SpanKind.INTERNAL, attributes: { "corelens.recipe": "usermetadata" } });
+        const body = await context.with(trace.setSpan(context.active(), span), traced);
+        span.setAttribute("corelens.result.status", body.status);
+        span.end();
+        if (body.status !== "OK") throw new Error("bad answer");
+      };
+    }
     case "supertokens-node": {
       const { default: supertokens } = await import("supertokens-node");
       const { default: UserMetadata } = await import("supertokens-node/recipe/usermetadata/index.js");
