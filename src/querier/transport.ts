@@ -10,12 +10,12 @@
  *   broken_response the connection broke after the response started
  * Anything else (a programming error) is rethrown as it is.
  */
-import { Agent, util as undiciUtil, type Dispatcher } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import type { WireRequest } from "./request.js";
 
 export interface CoreResponse {
   status: number;
-  /** Lower-case header names, as undici gives them. */
+  /** Lower-case header names, as undici gives them (from our own Agent: only content-type and retry-after). */
   headers: Record<string, string | string[] | undefined>;
   text: string;
 }
@@ -133,7 +133,7 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     if (statusCode < 200) return true; // 1xx: the final answer follows
     this.status = statusCode;
-    this.headers = undiciUtil.parseHeaders(rawHeaders) as Record<string, string | string[] | undefined>;
+    this.headers = readHeaders(rawHeaders);
     this.started = true;
     return true;
   }
@@ -145,12 +145,39 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    this.resolve({ status: this.status, headers: this.headers, text: decodeUtf8(this.chunks, this.length) });
+    // Settled after undici has freed this connection, not now: undici frees it for reuse with a
+    // setImmediate it schedules once this callback returns; the microtask queues ours behind it.
+    // Settling at once let the caller's next request find the connection still busy, and the
+    // Agent's pool (unbounded) then opened another: under steady load, twice the sockets.
+    const res: CoreResponse = { status: this.status, headers: this.headers, text: decodeUtf8(this.chunks, this.length) };
+    const resolve = this.resolve;
+    queueMicrotask(() => setImmediate(resolve, res));
   }
 
   onError(err: Error): void {
     this.reject(classify(err, this.started));
   }
+}
+
+/**
+ * The response headers the querier reads (content-type, retry-after), decoded as undici's
+ * parseHeaders does (latin1, lower-case names, an array when repeated). Only those two:
+ * building the whole object per answer is work nobody uses.
+ */
+function readHeaders(rawHeaders: Buffer[]): Record<string, string | string[] | undefined> {
+  const headers: Record<string, string | string[] | undefined> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const nameBuf = rawHeaders[i]!;
+    if (nameBuf.length !== 12 && nameBuf.length !== 11) continue;
+    const name = nameBuf.toString("latin1").toLowerCase();
+    if (name !== "content-type" && name !== "retry-after") continue;
+    const value = rawHeaders[i + 1]!.toString("latin1");
+    const seen = headers[name];
+    if (seen === undefined) headers[name] = value;
+    else if (typeof seen === "string") headers[name] = [seen, value];
+    else seen.push(value);
+  }
+  return headers;
 }
 
 function decodeUtf8(chunks: Buffer[], length: number): string {

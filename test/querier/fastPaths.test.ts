@@ -124,3 +124,19 @@ describe("reading the answer", () => {
     await expect(callCore({ method: "post", path: "/recipe/user", body: {} })).rejects.toBeInstanceOf(CoreUnavailableError);
   });
 });
+
+describe("connection reuse", () => {
+  it("callers that each wait for their answer before the next call reuse the same connections", async () => {
+    initWith(core.origin, { cdiVersion: "5.4" });
+    const before = core.connectionsAccepted();
+    const callers = 8;
+    await Promise.all(
+      Array.from({ length: callers }, async () => {
+        for (let i = 0; i < 25; i++) await callCore({ method: "get", path: "/recipe/user" });
+      }),
+    );
+    expect(core.calls()).toHaveLength(callers * 25);
+    // Never more sockets than calls in flight: an answer is handed over only once undici has freed its connection.
+    expect(core.connectionsAccepted() - before).toBeLessThanOrEqual(callers);
+  });
+});
