@@ -4,8 +4,12 @@
 //
 //   node bench/client.mjs <kind> <coreUrl> <calls> <warmup> <concurrency> [token | leakBaseline]
 //
-// Every client sends the same request: GET /recipe/user/metadata?userId=bench-user with
-// api-key, cdi-version, rid and the x-bench header the interceptor adds.
+// Kinds: raw-undici, raw-undici-otel, supertokens-node, corelens, corelens-traced,
+// corelens-leak (heap growth, run with --expose-gc), verify-supertokens-node, verify-corelens.
+//
+// Every metadata client sends the same request: GET /recipe/user/metadata?userId=bench-user
+// with api-key, cdi-version, rid and the x-bench header the interceptor adds (raw undici
+// sends that header itself). Profile one with: node --cpu-prof bench/client.mjs corelens-traced <stubUrl> 100000 5000 32
 import { parseArgs } from "node:util";
 
 const { positionals } = parseArgs({ allowPositionals: true });
