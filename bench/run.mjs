@@ -32,8 +32,9 @@ const leakCalls = smoke ? 4_000 : 200_000;
 const CONCURRENCY = 32;
 
 /** Starts a long-lived helper process and resolves with the first stdout line that matches. */
-function startProcess(command, argv, pattern) {
+function startProcess(command, argv, pattern, started) {
   const child = spawn(command, argv, { stdio: ["ignore", "pipe", "inherit"] });
+  started.push(child);
   return new Promise((resolve, reject) => {
     let buffered = "";
     let ready = false;
@@ -93,15 +94,29 @@ async function createSessionToken(devcoreUrl) {
   return body.accessToken.token;
 }
 
-const stub = await startProcess(process.execPath, [`${here}stub-core.mjs`], /"url":"([^"]+)"/);
-const stubUrl = stub.match[1];
-const devcore = await startProcess(
-  process.execPath,
-  [`${here}../dist/src/cli/index.js`, "devcore", "--port", "0", "--access-token-validity", "86400"],
-  /listening on (http:\/\/\S+)/,
-);
-const devcoreUrl = devcore.match[1];
-const token = await createSessionToken(devcoreUrl);
+// Helpers are stopped however the run ends (a failed start included), so none is left behind.
+const helpers = [];
+const stopHelpers = () => {
+  for (const child of helpers) if (child.exitCode === null) child.kill("SIGTERM");
+};
+let stubUrl;
+let devcoreUrl;
+let token;
+try {
+  const stub = await startProcess(process.execPath, [`${here}stub-core.mjs`], /"url":"([^"]+)"/, helpers);
+  stubUrl = stub.match[1];
+  const devcore = await startProcess(
+    process.execPath,
+    [`${here}../dist/src/cli/index.js`, "devcore", "--port", "0", "--access-token-validity", "86400"],
+    /listening on (http:\/\/\S+)/,
+    helpers,
+  );
+  devcoreUrl = devcore.match[1];
+  token = await createSessionToken(devcoreUrl);
+} catch (err) {
+  stopHelpers();
+  throw err;
+}
 
 const clients = [
   { kind: "raw-undici", url: stubUrl },
@@ -155,6 +170,5 @@ try {
     );
   }
 } finally {
-  stub.child.kill("SIGTERM");
-  devcore.child.kill("SIGTERM");
+  stopHelpers();
 }
