@@ -72,11 +72,30 @@ export class Querier implements CoreQuerier {
     this.apiVersion = new ApiVersion(cfg.cdiVersion, (uc) => this.negotiationCall(uc));
   }
 
-  async call<T = any>(call: CoreCall, userContext?: UserContext): Promise<T> {
+  call<T = any>(call: CoreCall, userContext?: UserContext): Promise<T> {
+    // The common case (version known, nothing to cache or invalidate) settles with one promise
+    // on top of the attempt loop's: each one costs more once an OpenTelemetry context manager
+    // (async hooks) is installed.
+    const cdiVersion = this.apiVersion.version;
+    if (cdiVersion !== undefined && (this.cache === undefined || (call.method === "get" && userContext === undefined))) {
+      let template: PathTemplate;
+      let filledPath: string;
+      try {
+        template = parseTemplate(call.path);
+        filledPath = fillPath(template, call.pathParams);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return this.send(call, template, filledPath, cdiVersion, userContext).then((answer) =>
+        this.parse<T>(answer, { text: answer.res.text, contentType: contentTypeOf(answer.res) }),
+      );
+    }
+    return this.callWithCacheOrNegotiation<T>(call, userContext);
+  }
+
+  private async callWithCacheOrNegotiation<T>(call: CoreCall, userContext: UserContext | undefined): Promise<T> {
     const template = parseTemplate(call.path);
     const filledPath = fillPath(template, call.pathParams);
-    // One async frame per call on the common path: every promise costs more once an
-    // OpenTelemetry context manager (async hooks) is installed.
     const cdiVersion = this.apiVersion.version ?? (await this.apiVersion.get(userContext));
 
     const cache = this.cache;

@@ -140,7 +140,14 @@ function operation(method: string, template: string): PerOperation {
   return op;
 }
 
+/** The querier's own spellings, answered without upper-casing a string per attempt. */
+const COMMON_METHODS = new Map<unknown, string>(
+  ["GET", "POST", "PUT", "DELETE", "PATCH"].flatMap((m) => [[m, m], [m.toLowerCase(), m]] as [string, string][]),
+);
+
 function semconvMethod(method: string): string {
+  const common = COMMON_METHODS.get(method);
+  if (common !== undefined) return common;
   const upper = String(method).toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : "_OTHER";
 }
