@@ -93,64 +93,49 @@ async function makeClient() {
         if (body.status !== "OK") throw new Error("bad answer");
       };
     }
-    case "supertokens-node": {
-      const { default: supertokens } = await import("supertokens-node");
-      const { default: UserMetadata } = await import("supertokens-node/recipe/usermetadata/index.js");
-      supertokens.init({
-        supertokens: { connectionURI: coreUrl, apiKey: API_KEY, networkInterceptor: addBenchHeader },
-        appInfo: { appName: "bench", apiDomain: "http://127.0.0.1:3001", websiteDomain: "http://127.0.0.1:3000" },
-        recipeList: [UserMetadata.init()],
-      });
-      return async () => {
-        const r = await UserMetadata.getUserMetadata("bench-user");
-        if (r.status !== "OK") throw new Error("bad answer");
-      };
-    }
+    case "supertokens-node":
+      return metadataClient("supertokens-node", "supertokens-node/recipe/usermetadata/index.js");
     case "corelens":
+      return metadataClient("corelens", "corelens/recipe/usermetadata");
     case "corelens-traced":
-    case "corelens-leak": {
-      if (kind !== "corelens") await registerOpenTelemetry();
-      const { default: corelens } = await import("corelens");
-      const { default: UserMetadata } = await import("corelens/recipe/usermetadata");
-      corelens.init({
-        supertokens: { connectionURI: coreUrl, apiKey: API_KEY, networkInterceptor: addBenchHeader },
-        appInfo: { appName: "bench", apiDomain: "http://127.0.0.1:3001", websiteDomain: "http://127.0.0.1:3000" },
-        recipeList: [UserMetadata.init()],
-      });
-      return async () => {
-        const r = await UserMetadata.getUserMetadata("bench-user");
-        if (r.status !== "OK") throw new Error("bad answer");
-      };
-    }
-    case "verify-supertokens-node": {
-      const { default: supertokens } = await import("supertokens-node");
-      const { default: Session } = await import("supertokens-node/recipe/session/index.js");
-      supertokens.init({
-        supertokens: { connectionURI: coreUrl },
-        appInfo: { appName: "bench", apiDomain: "http://127.0.0.1:3001", websiteDomain: "http://127.0.0.1:3000" },
-        recipeList: [Session.init()],
-      });
-      return async () => {
-        const s = await Session.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
-        if (!s.getUserId()) throw new Error("no user");
-      };
-    }
-    case "verify-corelens": {
-      const { default: corelens } = await import("corelens");
-      const { default: Session } = await import("corelens/recipe/session");
-      corelens.init({
-        supertokens: { connectionURI: coreUrl },
-        appInfo: { appName: "bench", apiDomain: "http://127.0.0.1:3001", websiteDomain: "http://127.0.0.1:3000" },
-        recipeList: [Session.init()],
-      });
-      return async () => {
-        const s = await Session.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
-        if (!s.getUserId()) throw new Error("no user");
-      };
-    }
+    case "corelens-leak":
+      await registerOpenTelemetry();
+      return metadataClient("corelens", "corelens/recipe/usermetadata");
+    case "verify-supertokens-node":
+      return verifyClient("supertokens-node", "supertokens-node/recipe/session/index.js");
+    case "verify-corelens":
+      return verifyClient("corelens", "corelens/recipe/session");
     default:
       throw new Error(`unknown client kind ${kind}`);
   }
+}
+
+const APP_INFO = { appName: "bench", apiDomain: "http://127.0.0.1:3001", websiteDomain: "http://127.0.0.1:3000" };
+
+// supertokens-node and corelens run the very same code: corelens is a drop-in, only the
+// import lines differ. That is what keeps the comparison fair.
+async function metadataClient(sdkModule, recipeModule) {
+  const { default: sdk } = await import(sdkModule);
+  const { default: UserMetadata } = await import(recipeModule);
+  sdk.init({
+    supertokens: { connectionURI: coreUrl, apiKey: API_KEY, networkInterceptor: addBenchHeader },
+    appInfo: APP_INFO,
+    recipeList: [UserMetadata.init()],
+  });
+  return async () => {
+    const r = await UserMetadata.getUserMetadata("bench-user");
+    if (r.status !== "OK") throw new Error("bad answer");
+  };
+}
+
+async function verifyClient(sdkModule, sessionModule) {
+  const { default: sdk } = await import(sdkModule);
+  const { default: Session } = await import(sessionModule);
+  sdk.init({ supertokens: { connectionURI: coreUrl }, appInfo: APP_INFO, recipeList: [Session.init()] });
+  return async () => {
+    const s = await Session.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
+    if (!s.getUserId()) throw new Error("no user");
+  };
 }
 
 // The full SDK a production app would run: batch span processing to an exporter that
