@@ -54,8 +54,12 @@ export function parseTemplate(template: string): PathTemplate {
     last = m.index + m[0].length;
   }
   parts.push(path.slice(last));
-  const segments = path.split("/");
-  t = { template, parts, keys, isRecipePath: segments[1] === "recipe" || segments[2] === "recipe" };
+  // A callCore path may carry a query string: it goes on the wire, but never into the template,
+  // which names spans and metric series (a query holds ids, emails, tokens).
+  const query = path.indexOf("?");
+  const route = query === -1 ? path : path.slice(0, query);
+  const segments = route.split("/");
+  t = { template: query === -1 ? template : route, parts, keys, isRecipePath: segments[1] === "recipe" || segments[2] === "recipe" };
   if (templates.size >= MAX_TEMPLATES) templates.clear();
   templates.set(template, t);
   return t;

@@ -41,6 +41,18 @@ const byStart = <T extends { startTime: [number, number] }>(a: T, b: T) =>
   a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1];
 
 describe("core calls through the querier", () => {
+  it("a query string written into a callCore path stays out of the span name, url.template and the metric series", async () => {
+    initWith([core.origin], { cdiVersion: "5.4" });
+    await callCore({ method: "get", path: "/recipe/user?email=someone%40example.com&token=" + TOKEN });
+    expect(core.calls()[0]!.url).toBe("/recipe/user?email=someone%40example.com&token=" + TOKEN);
+    const span = otel.spans().find((s) => s.kind === SpanKind.CLIENT)!;
+    expect(span.name).toBe("GET /recipe/user");
+    expect(span.attributes["url.template"]).toBe("/recipe/user");
+    const points = histogramPoints(await otel.metric("http.client.request.duration"));
+    expect(points.map((p) => p.attributes["url.template"])).toEqual(["/recipe/user"]);
+    expect(everyRecordedString(otel.spans()).some((v) => v.includes(TOKEN))).toBe(false);
+  });
+
   it("the exact span tree of a call with a failover and a 429 retry", async () => {
     const deadPort = await refusedPort();
     let signups = 0;
