@@ -320,8 +320,22 @@ export class Querier implements CoreQuerier {
 
   /** Scrubs the API key out of an error's message (an interceptor or core may echo it). */
   private redact(err: unknown): unknown {
-    if (err instanceof Error && this.cfg.apiKey !== undefined) err.message = redactSecret(err.message, this.cfg.apiKey);
+    if (err instanceof Error && this.cfg.apiKey !== undefined) scrubError(err, this.cfg.apiKey, 0);
     return err;
+  }
+}
+
+/**
+ * The API key out of an error's message and stack, and its cause's (util.inspect and
+ * console.error print the whole cause chain). In place: nothing else of the error is lost.
+ */
+function scrubError(err: Error, apiKey: string, depth: number): void {
+  err.message = redactSecret(err.message, apiKey);
+  if (typeof err.stack === "string") err.stack = redactSecret(err.stack, apiKey);
+  const cause: unknown = err.cause;
+  if (cause instanceof Error && depth < 4) scrubError(cause, apiKey, depth + 1);
+  else if (typeof cause === "string" && cause.includes(apiKey)) {
+    Object.defineProperty(err, "cause", { value: redactSecret(cause, apiKey), configurable: true, writable: true });
   }
 }
 

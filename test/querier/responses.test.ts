@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 /** Headers on the wire, response parsing, CoreError, debug lines, and the API key never leaking. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { callCore, CoreError, CoreUnavailableError, InterceptorError } from "../../src/index.js";
@@ -111,6 +112,9 @@ describe("the API key never leaks", () => {
     const intercepted = await callCore({ method: "get", path: "/recipe/x" }).catch((e: unknown) => e);
     expect(intercepted).toBeInstanceOf(InterceptorError);
     expect((intercepted as Error).message).not.toContain(API_KEY);
+    // console.error / util.inspect print the whole cause chain, stacks included.
+    expect(inspect(intercepted)).not.toContain(API_KEY);
+    expect(inspect(intercepted)).toContain("rejecting key [redacted]");
 
     await closeCorelens();
     initWith(core.origin, { apiKey: API_KEY }, { debug: (l) => lines.push(l) });
