@@ -314,7 +314,7 @@ export class Attempt implements AttemptScope {
           request: {
             method: String(final.method).toUpperCase(),
             url: redactedFullUrl(final, this.config.redactKeys),
-            headers: redactedHeaders(final.headers, NEVER_CAPTURED_HEADERS),
+            headers: redactedHeaders(final.headers, NEVER_CAPTURED_HEADERS, this.config.redactKeys),
           },
           resendCount: this.start.resendCount,
         };

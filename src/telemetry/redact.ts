@@ -124,10 +124,11 @@ export function redactedBody(body: unknown, extra: ReadonlySet<string>, maxLengt
 }
 
 /** Header values with secrets replaced, for diagnostics_channel subscribers. */
-export function redactedHeaders(headers: Record<string, string>, neverShown: ReadonlySet<string>): Record<string, string> {
+export function redactedHeaders(headers: Record<string, string>, neverShown: ReadonlySet<string>, extra: ReadonlySet<string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in headers) {
-    out[name] = neverShown.has(name.toLowerCase()) ? REDACTED : headers[name]!;
+    // The always-hidden names, and any name that looks like it carries a secret (x-access-token, x-api-key...).
+    out[name] = neverShown.has(name.toLowerCase()) || isSecretKey(name, extra) ? REDACTED : headers[name]!;
   }
   return out;
 }

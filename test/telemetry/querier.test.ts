@@ -175,7 +175,8 @@ describe("core calls through the querier", () => {
   it("publishes each attempt on the corelens:core:request diagnostics channel", async () => {
     const events: string[] = [];
     const handlers = {
-      start: (m: CoreRequestMessage) => events.push(`start ${m.request.method} ${m.template} ${m.request.headers["x-tenant"]} ${m.request.headers["api-key"]}`),
+      start: (m: CoreRequestMessage) =>
+        events.push(`start ${m.request.method} ${m.template} ${m.request.headers["x-tenant"]} ${m.request.headers["api-key"]} ${m.request.headers["x-access-token"]}`),
       end: (m: CoreRequestMessage) => events.push(`end ${m.statusCode}`),
       asyncStart: () => {},
       asyncEnd: () => {},
@@ -184,7 +185,7 @@ describe("core calls through the querier", () => {
     const channel = tracingChannel<CoreRequestMessage, CoreRequestMessage>("corelens:core:request");
     channel.subscribe(handlers);
     try {
-      initWith(core.origin, { apiKey: API_KEY, cdiVersion: "5.4", networkInterceptor: (r) => ({ ...r, headers: { ...r.headers, "x-tenant": "acme" } }) });
+      initWith(core.origin, { apiKey: API_KEY, cdiVersion: "5.4", networkInterceptor: (r) => ({ ...r, headers: { ...r.headers, "x-tenant": "acme", "x-access-token": TOKEN } }) });
       await callCore({ method: "post", path: "/recipe/session", body: {} });
       core.setHandler(faults.status(500));
       await expect(callCore({ method: "get", path: "/recipe/user" })).rejects.toThrow();
@@ -192,9 +193,9 @@ describe("core calls through the querier", () => {
       channel.unsubscribe(handlers);
     }
     expect(events).toEqual([
-      "start POST /recipe/session acme REDACTED",
+      "start POST /recipe/session acme REDACTED REDACTED",
       "end 200",
-      "start GET /recipe/user acme REDACTED",
+      "start GET /recipe/user acme REDACTED REDACTED",
       "end 500",
     ]);
   });
