@@ -35,7 +35,8 @@ export class CoreCallCache {
       const names = Object.keys(params).sort();
       for (const name of names) {
         const v = params[name];
-        if (v !== undefined) key += "&" + name + "=" + String(v);
+        // Encoded, so that { a: "1&b=2" } and { a: "1", b: "2" } never share a key.
+        if (v !== undefined) key += "&" + encodeURIComponent(name) + "=" + encodeURIComponent(String(v));
       }
     }
     return key;

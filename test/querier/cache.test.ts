@@ -42,6 +42,14 @@ describe("GET cache", () => {
     expect(core.calls()).toHaveLength(2);
   });
 
+  it("params that would join to the same text are still different entries", async () => {
+    initWith(core.origin, { cdiVersion: "5.4" });
+    const ctx = {};
+    await callCore({ method: "get", path: "/recipe/user", params: { a: "1&b=2" } }, ctx);
+    await callCore({ method: "get", path: "/recipe/user", params: { a: "1", b: "2" } }, ctx);
+    expect(core.calls()).toHaveLength(2);
+  });
+
   it("a cached answer is a fresh object: mutating it does not change the next hit", async () => {
     initWith(core.origin, { cdiVersion: "5.4" });
     const ctx = {};
