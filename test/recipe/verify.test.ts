@@ -267,6 +267,10 @@ describe("the JWKS cache", () => {
     const err = await Session.getSessionWithoutRequestResponse(token).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CoreError);
     expect(err).not.toBeInstanceOf(Session.Error);
+    // Callers inside the refetch cooldown get the same answer, not a TRY_REFRESH_TOKEN.
+    const again = await Session.getSessionWithoutRequestResponse(token).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(CoreError);
+    expect(again).not.toBeInstanceOf(Session.Error);
   });
 
   it("getJWKS fetches the key set through the querier and feeds the verification cache", async () => {

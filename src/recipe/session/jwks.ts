@@ -31,6 +31,8 @@ export class JwksCache {
   #fetchedAt = Number.NEGATIVE_INFINITY;
   #lastAttemptAt = Number.NEGATIVE_INFINITY;
   #inflight: Promise<void> | undefined;
+  /** Why the last fetch failed, while it is the latest word on the key set. */
+  #lastError: unknown = undefined;
 
   constructor(
     private readonly fetchJwks: FetchJwks,
@@ -52,8 +54,12 @@ export class JwksCache {
       if (key !== undefined) return key;
     }
     if (this.#inflight === undefined && now - this.#lastAttemptAt < this.options.missCooldownMs) {
-      // Refreshed (or tried to) moments ago: another fetch would not know more.
-      return this.#keys.get(kid);
+      // Refreshed (or tried to) moments ago: another fetch would not know more. If that fetch
+      // failed and no key is known, its error is still the answer (not "no such key", which
+      // would tell the client to refresh a token that may be perfectly good).
+      const key = this.#keys.get(kid);
+      if (key === undefined && this.#lastError !== undefined) throw this.#lastError;
+      return key;
     }
     try {
       await this.refresh(userContext);
@@ -74,6 +80,10 @@ export class JwksCache {
         const jwks = await this.fetchJwks(userContext);
         this.#replaceKeys(jwks);
         this.#fetchedAt = performance.now();
+        this.#lastError = undefined;
+      } catch (err) {
+        this.#lastError = err;
+        throw err;
       } finally {
         this.#inflight = undefined;
       }
