@@ -27,7 +27,8 @@ Options:
   --cookie-domain DOMAIN    share the session cookies with sibling hosts (e.g. .example.com, so your
                             backend on api.example.com receives sAccessToken set by auth.example.com)
   --cookie-same-site VALUE  strict | lax | none (default: lax when the two domains are one site, else none)
-  --no-telemetry            do not start OpenTelemetry
+  --no-telemetry            do not start OpenTelemetry (otherwise: OTLP traces, and Prometheus metrics on
+                            --host:9464, or OTEL_EXPORTER_PROMETHEUS_HOST/_PORT)
   -h, --help                show this help
 
 Endpoints (under the API base path): POST /signup, /signin, /signout, /session/refresh,
@@ -105,8 +106,10 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
 }
 
 /** Starts the bootstrap's NodeSDK; without the optional OpenTelemetry packages, says so and goes on. */
-async function startTelemetry(): Promise<(() => Promise<void>) | undefined> {
+async function startTelemetry(host: string): Promise<(() => Promise<void>) | undefined> {
   process.env.OTEL_SERVICE_NAME ??= "corelens-auth";
+  // The metrics endpoint listens where the auth APIs do (127.0.0.1 by default), not on every interface.
+  process.env.OTEL_EXPORTER_PROMETHEUS_HOST ??= host;
   try {
     // Resolved at run time from dist/src/cli/ to dist/instrumentation/, so src/ has no static dependency on the SDK.
     const sdkModule = new URL("../../instrumentation/sdk.js", import.meta.url).href;
@@ -135,7 +138,7 @@ export const serveCommand: CliCommand = {
       process.stdout.write(HELP);
       return 0;
     }
-    const stopTelemetry = options.telemetry ? await startTelemetry() : undefined;
+    const stopTelemetry = options.telemetry ? await startTelemetry(options.host) : undefined;
     const corelens = (await import("../index.js")).default;
     const EmailPassword = (await import("../recipe/emailpassword/index.js")).default;
     const Session = (await import("../recipe/session/index.js")).default;

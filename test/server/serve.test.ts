@@ -1,3 +1,4 @@
+import net from "node:net";
 /**
  * `corelens serve` (the built CLI, as a child process) against the dev core:
  * the auth APIs, CORS for the website, the JWKS a backend verifies tokens
@@ -23,6 +24,14 @@ interface Served {
   child: ChildProcess;
   stdout(): string;
   stop(): Promise<number | null>;
+}
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
 }
 
 async function serve(extraArgs: string[], env: Record<string, string> = {}): Promise<Served> {
@@ -187,10 +196,13 @@ describe("corelens serve command line", () => {
     expect(bad.stderr).toMatch(/--cookie-same-site must be strict, lax or none/);
   });
 
-  it("starts OpenTelemetry by default: a sign-in's spans are exported", async () => {
-    const server = await serve([], { OTEL_TRACES_EXPORTER: "console", OTEL_SERVICE_NAME: "auth-test" });
+  it("starts OpenTelemetry by default: a sign-in's spans are exported, metrics served on --host", async () => {
+    const metricsPort = await freePort();
+    const server = await serve([], { OTEL_TRACES_EXPORTER: "console", OTEL_SERVICE_NAME: "auth-test", OTEL_METRICS_EXPORTER: "", OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort) });
     const c = new FrontendClient(server.url, "header");
     await c.signUp(freshEmail("otel"), "password123");
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/http_client_request_duration_count\{[^}]*url_template="\/<tenantId>\/recipe\/signup"/);
     expect(await server.stop()).toBe(0);
     const out = server.stdout();
     expect(out).toMatch(/name: 'auth\.signup'/);
