@@ -199,6 +199,22 @@ describe("core calls through the querier", () => {
       "end 500",
     ]);
   });
+  it("a stalled GET that fails over is counted as a retry with reason timeout", async () => {
+    const stalled = await startCoreServer({ handler: faults.stall });
+    try {
+      initWith([stalled.origin, core.origin], { cdiVersion: "5.4", requestTimeoutMs: 200 });
+      await expect(callCore({ method: "get", path: "/recipe/user" })).resolves.toEqual({ status: "OK" });
+      const retries = (await otel.metric("corelens.core.retries"))!.dataPoints as DataPoint<number>[];
+      expect(pointWith(retries, { "corelens.retry.reason": "timeout", "url.template": "/recipe/user" })?.value).toBe(1);
+      const attempts = otel.spans().filter((s) => s.kind === SpanKind.CLIENT);
+      expect(attempts.map((s) => [s.attributes["error.type"], s.attributes["http.request.resend_count"]])).toEqual([
+        ["timeout", undefined],
+        [undefined, 1],
+      ]);
+    } finally {
+      await stalled.close();
+    }
+  });
   it("a request timeout: error.type timeout, status ERROR, no status code", async () => {
     core.setHandler(faults.stall);
     initWith(core.origin, { cdiVersion: "5.4", requestTimeoutMs: 200 });
