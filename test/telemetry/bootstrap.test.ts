@@ -117,7 +117,7 @@ describe("the instrumentation bootstrap", () => {
     expect(dump).not.toContain("bootstrap-pw");
   });
 
-  it("flushes on SIGTERM, then lets the signal end the process", async () => {
+  it.each(["SIGTERM", "SIGINT"] as const)("flushes on %s, then lets the signal end the process", async (signal) => {
     const before = receiver.spans.length;
     let signalled = false;
     const run = await runApp(
@@ -130,12 +130,12 @@ describe("the instrumentation bootstrap", () => {
       (out, child) => {
         if (!signalled && out.includes("READY")) {
           signalled = true;
-          child.kill("SIGTERM");
+          child.kill(signal);
         }
       },
     );
     expect(signalled).toBe(true);
-    expect(run.signal).toBe("SIGTERM");
+    expect(run.signal).toBe(signal);
     expect(freshSpans(before).map((s) => s.name)).toContain("POST /<tenantId>/recipe/signup");
   });
 
