@@ -2,6 +2,7 @@
  * One dev core (behind a counting proxy) and corelens initialised against it
  * with every recipe, an interceptor that records each request's userContext.
  */
+import { expectCdiConformance, startObservedDevCore } from "../../devcore/helpers/devcore.js";
 import corelens from "../../../src/index.js";
 import EmailPassword from "../../../src/recipe/emailpassword/index.js";
 import Multitenancy from "../../../src/recipe/multitenancy/index.js";
@@ -28,7 +29,9 @@ export async function startCore(options: Partial<Parameters<typeof startDevCore>
 }
 
 export async function startHarness(sessionConfig?: Parameters<typeof Session.init>[0]): Promise<Harness> {
-  const core = await startCore();
+  // Observed: every answer the dev core gives these recipe tests is checked against the CDI spec at close.
+  const observed = await startObservedDevCore();
+  const core = observed.core;
   const proxy = await startCoreProxy(core.url);
   const seen: Harness["seen"] = [];
   corelens.init({
@@ -50,6 +53,7 @@ export async function startHarness(sessionConfig?: Parameters<typeof Session.ini
       await corelens.close();
       await proxy.close();
       await core.close();
+      expectCdiConformance(observed);
     },
   };
 }
