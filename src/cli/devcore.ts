@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { DevCoreError, startDevCore, type DevCoreOptions } from "../devcore/index.js";
+import { wholeNumber } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const HELP = `Usage: corelens devcore [options]
@@ -20,14 +21,6 @@ Options:
   --refresh-token-validity S    refresh-token lifetime in seconds (default 8640000)
   -h, --help                    show this help
 `;
-
-class UsageError extends Error {}
-
-function wholeNumber(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, got '${value}'`);
-  return Number(value);
-}
 
 export function parseDevcoreArgs(args: string[]): DevCoreOptions | "help" {
   const { values } = parseArgs({

@@ -5,11 +5,14 @@
  */
 import { parseArgs } from "node:util";
 import { diagnose, type HostReport } from "../doctor/checks.js";
+import { wholeNumber } from "./args.js";
 
 const USAGE = "usage: corelens doctor --connection-uri URI [--api-key KEY] [--samples N] [--timeout-ms MS] [--json]";
 
 export async function runDoctor(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   let values;
+  let samples: number;
+  let timeoutMs: number;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -22,6 +25,9 @@ export async function runDoctor(argv: string[], out: (line: string) => void = co
         help: { type: "boolean", short: "h", default: false },
       },
     }));
+    samples = wholeNumber("samples", values.samples)!;
+    timeoutMs = wholeNumber("timeout-ms", values["timeout-ms"])!;
+    if (timeoutMs === 0) throw new Error("--timeout-ms must be at least 1");
   } catch (error) {
     out(`corelens doctor: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -40,8 +46,8 @@ export async function runDoctor(argv: string[], out: (line: string) => void = co
     reports = await diagnose({
       connectionURI,
       apiKey: values["api-key"] ?? process.env.CORELENS_API_KEY,
-      samples: Number(values.samples),
-      timeoutMs: Number(values["timeout-ms"]),
+      samples,
+      timeoutMs,
     });
   } catch (error) {
     out(`corelens doctor: ${(error as Error).message}`);

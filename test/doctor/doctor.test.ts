@@ -78,6 +78,15 @@ describe("corelens doctor", () => {
     expect(code).toBe(2);
     expect(output).toContain("supertokens.connectionURI");
   });
+
+  it("rejects a --samples or --timeout-ms that is not a whole number with exit code 2, before any check", async () => {
+    for (const [flag, value] of [["--samples", "abc"], ["--timeout-ms", "x"], ["--timeout-ms", "0"]] as const) {
+      const { code, output } = await doctor(["--connection-uri", core.url, flag, value]);
+      expect(code).toBe(2);
+      expect(output).toContain(flag);
+      expect(output).not.toContain("HOST");
+    }
+  });
 });
 
 describe("npx corelens doctor (the built CLI)", () => {
