@@ -124,8 +124,11 @@ export class NotInitialisedError extends Error {
   override name = "NotInitialisedError";
 }
 
-/** Replaces every occurrence of `secret` in `text`. Used on anything the core echoes back into an error. */
-export function redactSecret(text: string, secret: string | undefined): string {
+/**
+ * Replaces every occurrence of `secret` (the API key) in `text` with `marker`. Used on
+ * anything the core echoes back into an error, and by telemetry on exception text.
+ */
+export function redactSecret(text: string, secret: string | undefined, marker = "[redacted]"): string {
   if (!secret || !text.includes(secret)) return text;
-  return text.split(secret).join("[redacted]");
+  return text.split(secret).join(marker);
 }

@@ -26,7 +26,8 @@ import { NEVER_CAPTURED_HEADERS, type ResolvedTelemetryConfig } from "./config.j
 import type { Instruments } from "./providers.js";
 import { coreRequestChannel, type CoreRequestMessage } from "./channel.js";
 import { diffRequest, snapshotRequest, type RequestSnapshot } from "./diff.js";
-import { redactedBody, redactedFullUrl, redactedHeaders, scrubSecret } from "./redact.js";
+import { redactSecret } from "../querier/errors.js";
+import { REDACTED, redactedBody, redactedFullUrl, redactedHeaders } from "./redact.js";
 import * as N from "./names.js";
 
 /**
@@ -463,13 +464,13 @@ export class Attempt implements AttemptScope {
       const e = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
       const exception: { name: string; message: string; stack?: string; code?: string } = {
         name: typeof e.name === "string" ? e.name : "Error",
-        message: scrubSecret(String(e.message ?? ""), this.apiKey),
+        message: redactSecret(String(e.message ?? ""), this.apiKey, REDACTED),
       };
-      if (typeof e.stack === "string") exception.stack = scrubSecret(e.stack, this.apiKey);
+      if (typeof e.stack === "string") exception.stack = redactSecret(e.stack, this.apiKey, REDACTED);
       if (typeof e.code === "string") exception.code = e.code;
       span.recordException(exception);
     } else {
-      span.recordException(scrubSecret(String(error), this.apiKey));
+      span.recordException(redactSecret(String(error), this.apiKey, REDACTED));
     }
   }
 }

@@ -132,9 +132,3 @@ export function redactedHeaders(headers: Record<string, string>, neverShown: Rea
   }
   return out;
 }
-
-/** Removes a known secret (the API key) from free text such as an exception message. */
-export function scrubSecret(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4 || !text.includes(secret)) return text;
-  return text.split(secret).join(REDACTED);
-}
