@@ -19,6 +19,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** Header list as received, [name, value, name, value, ...]: shows a header sent twice (e.g. two traceparents). */
+  rawHeaders: string[];
   /** Raw body ("" when none). */
   body: string;
   /** The body parsed as JSON, or undefined when empty or not JSON. */
@@ -91,6 +93,7 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
         path: q === -1 ? url : url.slice(0, q),
         query: new URLSearchParams(q === -1 ? "" : url.slice(q + 1)),
         headers: req.headers,
+        rawHeaders: req.rawHeaders,
         body,
         json,
       };

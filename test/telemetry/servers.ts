@@ -1,56 +1,33 @@
-/** A recording HTTP server on 127.0.0.1 for the telemetry tests: keeps the raw headers of every request. */
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+/**
+ * The shared recording core (test/helpers/coreServer.ts) as the telemetry tests use it:
+ * /apiversion is not answered specially, `respond` picks each answer, and headerValues
+ * reads every value of a header as received (a repeated traceparent shows as two).
+ */
+import { sendJson, startCoreServer, type CoreServer, type RecordedRequest } from "../helpers/coreServer.js";
 
-export interface RecordedRequest {
-  method: string;
-  url: string;
-  /** Raw header list, as received: [name, value, name, value, ...]. */
-  rawHeaders: string[];
-  body: string;
-}
-
-export interface RecordingServer {
-  origin: string;
-  port: number;
-  requests: RecordedRequest[];
+export interface RecordingServer extends CoreServer {
   /** All values of one header (case-insensitive) in a recorded request. */
   headerValues(req: RecordedRequest, name: string): string[];
-  close(): Promise<void>;
 }
 
 export async function startRecordingServer(
-  respond: (req: IncomingMessage, body: string) => { status: number; body?: unknown } = () => ({ status: 200, body: { status: "OK" } }),
+  respond: (req: RecordedRequest) => { status: number; body?: unknown } = () => ({ status: 200, body: { status: "OK" } }),
 ): Promise<RecordingServer> {
-  const requests: RecordedRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      requests.push({ method: req.method ?? "", url: req.url ?? "", rawHeaders: req.rawHeaders, body });
-      const out = respond(req, body);
-      res.writeHead(out.status, { "content-type": "application/json" });
-      res.end(JSON.stringify(out.body ?? {}));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    headerValues(req, name) {
-      const out: string[] = [];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        if (req.rawHeaders[i]!.toLowerCase() === name.toLowerCase()) out.push(req.rawHeaders[i + 1]!);
-      }
-      return out;
+  const core = await startCoreServer({
+    versions: null,
+    handler: (req, res) => {
+      const out = respond(req);
+      sendJson(res, out.status, out.body ?? {});
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  });
+  return { ...core, headerValues };
+}
+
+function headerValues(req: RecordedRequest, name: string): string[] {
+  const lower = name.toLowerCase();
+  const out: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]!.toLowerCase() === lower) out.push(req.rawHeaders[i + 1]!);
+  }
+  return out;
 }
