@@ -40,8 +40,8 @@ export function parseDevcoreArgs(args: string[]): DevCoreOptions | "help" {
   if (values.help) return "help";
   const apiKeys = (values["api-key"] ?? []).flatMap((k) => k.split(",")).map((k) => k.trim()).filter((k) => k.length > 0);
   return {
-    port: wholeNumber("port", values.port) ?? 3567,
-    host: values.host ?? "127.0.0.1",
+    port: wholeNumber("port", values.port),
+    host: values.host,
     apiKeys,
     dataFile: values.data,
     accessTokenValidity: wholeNumber("access-token-validity", values["access-token-validity"]),
