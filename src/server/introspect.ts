@@ -16,13 +16,13 @@ import { badInput } from "../recipe/error.js";
 import { SessionError } from "../recipe/session/error.js";
 import * as Session from "../recipe/session/index.js";
 import type { AuthRequest, ReplyBag } from "../framework/api/http.js";
+import { bearer } from "../framework/api/sessionTransport.js";
 
 export const INTROSPECT_PATH = "/session/introspect";
 
 export async function introspect(req: AuthRequest, reply: ReplyBag, userContext: UserContext): Promise<string> {
   const body = (await req.jsonBody()) as { accessToken?: unknown; checkDatabase?: unknown } | null;
-  const auth = req.header("authorization");
-  const token = typeof body?.accessToken === "string" ? body.accessToken : auth?.startsWith("Bearer ") ? auth.slice(7).trim() : undefined;
+  const token = typeof body?.accessToken === "string" ? body.accessToken : bearer(req);
   if (token === undefined || token === "") {
     throw badInput('Send the access token as {"accessToken": "..."} or as Authorization: Bearer <token>.');
   }

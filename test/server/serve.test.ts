@@ -124,6 +124,10 @@ describe("corelens serve", () => {
     expect(ok.body.sessionHandle).toBe(h.front().up.sessionHandle);
     expect(ok.body.tenantId).toBe("public");
     expect(ok.body.accessTokenPayload.sub).toBe(up.body.user.id);
+    // The token may come as Authorization: Bearer instead of in the body.
+    const viaHeader = await fetch(`${server.url}/auth/session/introspect`, { method: "POST", headers: { authorization: `Bearer ${h.accessToken!}` } });
+    expect(viaHeader.status).toBe(200);
+    expect(((await viaHeader.json()) as { userId: string }).userId).toBe(up.body.user.id);
 
     const garbage = await python(server.url, "not-a-token");
     expect(garbage.status).toBe(401);

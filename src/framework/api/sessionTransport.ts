@@ -46,7 +46,8 @@ function allowedMethod(req: AuthRequest, forCreateNewSession: boolean, userConte
   return mode === "header" || mode === "cookie" ? mode : "any";
 }
 
-function bearer(req: AuthRequest): string | undefined {
+/** The token of an `Authorization: Bearer <token>` header, if there is a non-empty one. */
+export function bearer(req: AuthRequest): string | undefined {
   const value = req.header("authorization");
   if (value === undefined || !value.startsWith("Bearer ")) return undefined;
   const token = value.slice("Bearer ".length).trim();
