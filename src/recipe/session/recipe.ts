@@ -272,7 +272,7 @@ export class SessionRecipe implements SessionCalls {
     );
     if (response.status === "OK") {
       const tokens = response as CoreSessionTokens;
-      return this.#fromTokens(tokens, payloadOf(tokens.accessToken.token).tId);
+      return this.#fromTokens(tokens);
     }
     if (response.status === "UNAUTHORISED") throw unauthorised(String(response.message ?? "Refresh token is not valid"));
     throw new SessionError({
@@ -286,7 +286,9 @@ export class SessionRecipe implements SessionCalls {
     });
   }
 
-  #fromTokens(response: CoreSessionTokens, tenantId: string): SessionContainer {
+  /** `tenantId` defaults to the new access token's own (`tId`), as after a refresh. */
+  #fromTokens(response: CoreSessionTokens, tenantId?: string): SessionContainer {
+    const payload = payloadOf(response.accessToken.token);
     return new SessionContainer(this, {
       accessToken: response.accessToken.token,
       accessTokenExpiry: response.accessToken.expiry,
@@ -299,9 +301,9 @@ export class SessionRecipe implements SessionCalls {
       sessionHandle: response.session.handle,
       userId: response.session.userId,
       recipeUserId: new RecipeUserId(response.session.recipeUserId),
-      payload: payloadOf(response.accessToken.token),
+      payload,
       accessTokenUpdated: true,
-      tenantId,
+      tenantId: tenantId ?? payload.tId,
     });
   }
 
