@@ -4,42 +4,27 @@
  * redacted, and a scan of every exported span for the secrets of a call.
  * User hooks run guarded.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SpanKind } from "@opentelemetry/api";
-import { registerOtel, everyRecordedString, type OtelHarness } from "./otel.js";
-import { startRecordingServer, type RecordingServer } from "./servers.js";
+import { everyRecordedString } from "./otel.js";
+import { startRecordingServer, useOtelAndServer } from "./servers.js";
 import { driveAttempt } from "./drive.js";
-import { configureTelemetry, resetTelemetryConfig, TelemetryConfigError } from "../../src/telemetry/config.js";
+import { configureTelemetry, TelemetryConfigError } from "../../src/telemetry/config.js";
 
 const API_KEY = "test-api-key-XYZ-123456"; // what drive.ts sends
 const PASSWORD = "correct-horse-battery-staple";
 const ACCESS_TOKEN = "eyJhbGciOiJSUzI1NiJ9.access-token-value";
 const REFRESH_TOKEN = "refresh-token-value-0987";
 
-let otel: OtelHarness;
-let server: RecordingServer;
+const env = useOtelAndServer();
 
-beforeAll(async () => {
-  otel = registerOtel();
-  server = await startRecordingServer();
-});
-afterEach(() => {
-  otel.exporter.reset();
-  server.requests.length = 0;
-  resetTelemetryConfig();
-});
-afterAll(async () => {
-  await server.close();
-  await otel.shutdown();
-});
-
-const clientSpan = () => otel.spans().find((s) => s.kind === SpanKind.CLIENT)!;
+const clientSpan = () => env.otel.spans().find((s) => s.kind === SpanKind.CLIENT)!;
 
 describe("captured values", () => {
   it("records allow-listed header values as string[], never api-key, authorization or cookie", async () => {
     configureTelemetry({ captureHeaders: ["X-Tenant", "api-key", "authorization", "cookie", "cdi-version"] });
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       template: "/recipe/x",
       path: "/recipe/x",
       headers: { authorization: "Bearer abc-secret", cookie: "sAccessToken=zzz" },
@@ -56,7 +41,7 @@ describe("captured values", () => {
   it("records the body only when opted in, with secret-like keys redacted and the text truncated", async () => {
     configureTelemetry({ captureBody: { maxLength: 400 }, redactKeys: ["ssn"] });
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       template: "/recipe/signup",
       path: "/recipe/signup",
       body: {
@@ -76,7 +61,7 @@ describe("captured values", () => {
     const original = attrs["corelens.request.original.body.content"] as string;
     expect(original.startsWith('{"email":"a@b.c","password":"REDACTED"')).toBe(true);
     // What was sent is untouched.
-    expect(JSON.parse(server.requests[0]!.body).password).toBe(PASSWORD);
+    expect(JSON.parse(env.server.requests[0]!.body).password).toBe(PASSWORD);
   });
 
   it("rejects bad options with a typed error saying what to pass", () => {
@@ -93,9 +78,9 @@ describe("the redaction scan", () => {
     const body = { email: "a@b.c", password: PASSWORD, accessToken: ACCESS_TOKEN, refreshToken: REFRESH_TOKEN };
     // A success, an interceptor that changes everything, an interceptor that throws with the key in its message,
     // and a transport error whose message carries the key.
-    await driveAttempt({ origin: server.origin, template: "/recipe/signin", path: "/recipe/signin", params: secretQuery, body });
+    await driveAttempt({ origin: env.server.origin, template: "/recipe/signin", path: "/recipe/signin", params: secretQuery, body });
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       template: "/recipe/signin",
       path: "/recipe/signin",
       params: secretQuery,
@@ -110,7 +95,7 @@ describe("the redaction scan", () => {
       }),
     });
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       template: "/recipe/signin",
       path: "/recipe/signin",
       interceptor: () => {
@@ -128,7 +113,7 @@ describe("the redaction scan", () => {
         throw Object.assign(new Error(`refused ${API_KEY}`), { code: "ECONNREFUSED" });
       },
     });
-    const spans = otel.spans();
+    const spans = env.otel.spans();
     expect(spans.length).toBeGreaterThanOrEqual(6);
     const strings = everyRecordedString(spans).join("\n");
     // The scan is not vacuous: the spans do hold redacted data and the exception text.
@@ -154,7 +139,7 @@ describe("user hooks", () => {
       },
     });
     const r = await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       template: "/recipe/x",
       path: "/recipe/x",
       // Mutates the request in place: the hook still sees the request as corelens built it.
@@ -168,6 +153,6 @@ describe("user hooks", () => {
     const attrs = clientSpan().attributes;
     expect(attrs["app.tenant"]).toBe("acme");
     expect(attrs["app.status"]).toBe(200);
-    expect(server.requests).toHaveLength(1);
+    expect(env.server.requests).toHaveLength(1);
   });
 });

@@ -3,41 +3,25 @@
  * the attempt's CLIENT span; any trace header already on the request is replaced.
  * (The same with @opentelemetry/instrumentation-undici registered: propagation-undici.test.ts.)
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SpanKind, context, propagation, trace } from "@opentelemetry/api";
-import { registerOtel, type OtelHarness } from "./otel.js";
-import { startRecordingServer, type RecordingServer } from "./servers.js";
+import { useOtelAndServer } from "./servers.js";
 import { driveAttempt } from "./drive.js";
-import { configureTelemetry, resetTelemetryConfig } from "../../src/telemetry/config.js";
+import { configureTelemetry } from "../../src/telemetry/config.js";
 
-let otel: OtelHarness;
-let server: RecordingServer;
-
-beforeAll(async () => {
-  otel = registerOtel();
-  server = await startRecordingServer();
-});
-afterEach(() => {
-  otel.exporter.reset();
-  server.requests.length = 0;
-  resetTelemetryConfig();
-});
-afterAll(async () => {
-  await server.close();
-  await otel.shutdown();
-});
+const env = useOtelAndServer();
 
 function clientSpan() {
-  const spans = otel.spans().filter((s) => s.kind === SpanKind.CLIENT);
+  const spans = env.otel.spans().filter((s) => s.kind === SpanKind.CLIENT);
   expect(spans).toHaveLength(1);
   return spans[0]!;
 }
 
 describe("propagation to the core", () => {
   it("sends exactly one traceparent whose parent id is the CLIENT span", async () => {
-    await driveAttempt({ origin: server.origin, template: "/recipe/session", path: "/recipe/session" });
-    const req = server.requests[0]!;
-    const tps = server.headerValues(req, "traceparent");
+    await driveAttempt({ origin: env.server.origin, template: "/recipe/session", path: "/recipe/session" });
+    const req = env.server.requests[0]!;
+    const tps = env.server.headerValues(req, "traceparent");
     expect(tps).toHaveLength(1);
     const span = clientSpan();
     expect(tps[0]).toBe(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
@@ -47,7 +31,7 @@ describe("propagation to the core", () => {
     const bag = propagation.createBaggage({ "tenant.plan": { value: "gold" } });
     await context.with(propagation.setBaggage(context.active(), bag), () =>
       driveAttempt({
-        origin: server.origin,
+        origin: env.server.origin,
         template: "/recipe/session",
         path: "/recipe/session",
         headers: { traceparent: "00-11111111111111111111111111111111-2222222222222222-01" },
@@ -57,12 +41,12 @@ describe("propagation to the core", () => {
         }),
       }),
     );
-    const req = server.requests[0]!;
+    const req = env.server.requests[0]!;
     const span = clientSpan();
-    expect(server.headerValues(req, "traceparent")).toEqual([`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`]);
+    expect(env.server.headerValues(req, "traceparent")).toEqual([`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`]);
     // The stale tracestate is gone (this context has none to send).
-    expect(server.headerValues(req, "tracestate")).toEqual([]);
-    expect(server.headerValues(req, "baggage")).toEqual(["tenant.plan=gold"]);
+    expect(env.server.headerValues(req, "tracestate")).toEqual([]);
+    expect(env.server.headerValues(req, "baggage")).toEqual(["tenant.plan=gold"]);
   });
 
   it("keeps the caller's trace: the CLIENT span and the header share its trace id", async () => {
@@ -70,19 +54,19 @@ describe("propagation to the core", () => {
     let traceId = "";
     await tracer.startActiveSpan("handler", async (s) => {
       traceId = s.spanContext().traceId;
-      await driveAttempt({ origin: server.origin, template: "/recipe/session", path: "/recipe/session" });
+      await driveAttempt({ origin: env.server.origin, template: "/recipe/session", path: "/recipe/session" });
       s.end();
     });
-    const tp = server.headerValues(server.requests[0]!, "traceparent")[0]!;
+    const tp = env.server.headerValues(env.server.requests[0]!, "traceparent")[0]!;
     expect(tp.split("-")[1]).toBe(traceId);
   });
 
   it("sends no trace headers when propagation is turned off (and strips none)", async () => {
     configureTelemetry({ propagate: false });
-    await driveAttempt({ origin: server.origin, template: "/recipe/session", path: "/recipe/session" });
-    const req = server.requests[0]!;
-    expect(server.headerValues(req, "traceparent")).toEqual([]);
-    expect(server.headerValues(req, "baggage")).toEqual([]);
+    await driveAttempt({ origin: env.server.origin, template: "/recipe/session", path: "/recipe/session" });
+    const req = env.server.requests[0]!;
+    expect(env.server.headerValues(req, "traceparent")).toEqual([]);
+    expect(env.server.headerValues(req, "baggage")).toEqual([]);
     // The span is still recorded.
     clientSpan();
   });

@@ -3,6 +3,9 @@
  * /apiversion is not answered specially, `respond` picks each answer, and headerValues
  * reads every value of a header as received (a repeated traceparent shows as two).
  */
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { resetTelemetryConfig } from "../../src/telemetry/config.js";
+import { registerOtel, type OtelHarness } from "./otel.js";
 import { sendJson, startCoreServer, type CoreServer, type RecordedRequest } from "../helpers/coreServer.js";
 
 export interface RecordingServer extends CoreServer {
@@ -30,4 +33,32 @@ function headerValues(req: RecordedRequest, name: string): string[] {
     if (req.rawHeaders[i]!.toLowerCase() === lower) out.push(req.rawHeaders[i + 1]!);
   }
   return out;
+}
+
+export interface OtelAndServer {
+  otel: OtelHarness;
+  server: RecordingServer;
+}
+
+/**
+ * The setup most telemetry suites share: the SDK registered and a recording server up for the
+ * whole file; spans, recorded requests and telemetry config cleared after each test; both
+ * closed at the end. The fields are set once beforeAll has run.
+ */
+export function useOtelAndServer(respond?: Parameters<typeof startRecordingServer>[0]): OtelAndServer {
+  const env = {} as OtelAndServer;
+  beforeAll(async () => {
+    env.otel = registerOtel();
+    env.server = await startRecordingServer(respond);
+  });
+  afterEach(() => {
+    env.otel.exporter.reset();
+    env.server.requests.length = 0;
+    resetTelemetryConfig();
+  });
+  afterAll(async () => {
+    await env.server.close();
+    await env.otel.shutdown();
+  });
+  return env;
 }

@@ -2,37 +2,20 @@
  * The CLIENT span and the corelens.interceptor span of one attempt, driven
  * through the seam exactly as the querier drives it, against a real server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-node";
-import { registerOtel, type OtelHarness } from "./otel.js";
-import { startRecordingServer, type RecordingServer } from "./servers.js";
+import { startRecordingServer, useOtelAndServer } from "./servers.js";
 import { driveAttempt } from "./drive.js";
-import { resetTelemetryConfig } from "../../src/telemetry/config.js";
 
-let otel: OtelHarness;
-let server: RecordingServer;
-
-beforeAll(async () => {
-  otel = registerOtel();
-  server = await startRecordingServer((req) => {
-    if (req.url?.startsWith("/missing")) return { status: 404, body: { message: "no" } };
-    if (req.url?.startsWith("/broken")) return { status: 500, body: { message: "boom" } };
-    return { status: 200, body: { status: "OK" } };
-  });
-});
-afterEach(() => {
-  otel.exporter.reset();
-  server.requests.length = 0;
-  resetTelemetryConfig();
-});
-afterAll(async () => {
-  await server.close();
-  await otel.shutdown();
+const env = useOtelAndServer((req) => {
+  if (req.url?.startsWith("/missing")) return { status: 404, body: { message: "no" } };
+  if (req.url?.startsWith("/broken")) return { status: 500, body: { message: "boom" } };
+  return { status: 200, body: { status: "OK" } };
 });
 
 function clientSpans(): ReadableSpan[] {
-  return otel.spans().filter((s) => s.kind === SpanKind.CLIENT);
+  return env.otel.spans().filter((s) => s.kind === SpanKind.CLIENT);
 }
 function onlyClientSpan(): ReadableSpan {
   const spans = clientSpans();
@@ -43,7 +26,7 @@ function onlyClientSpan(): ReadableSpan {
 describe("the CLIENT span of an attempt", () => {
   it("follows the stable HTTP client conventions, named by method and CDI template", async () => {
     const r = await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       template: "/<tenantId>/recipe/signin",
       path: "/tenant1/recipe/signin",
       tenantId: "tenant1",
@@ -56,8 +39,8 @@ describe("the CLIENT span of an attempt", () => {
     expect(span.attributes).toEqual({
       "http.request.method": "POST",
       "server.address": "127.0.0.1",
-      "server.port": server.port,
-      "url.full": `${server.origin}/tenant1/recipe/signin?userId=u1`,
+      "server.port": env.server.port,
+      "url.full": `${env.server.origin}/tenant1/recipe/signin?userId=u1`,
       "url.template": "/<tenantId>/recipe/signin",
       "http.response.status_code": 200,
       "network.protocol.version": "1.1",
@@ -66,24 +49,24 @@ describe("the CLIENT span of an attempt", () => {
     });
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     // No interceptor configured: no interceptor span, no diff attributes.
-    expect(otel.spans().some((s) => s.name === "corelens.interceptor")).toBe(false);
+    expect(env.otel.spans().some((s) => s.name === "corelens.interceptor")).toBe(false);
   });
 
   it("nests under the span active when the call was made", async () => {
     const tracer = trace.getTracer("test");
     await tracer.startActiveSpan("session.createNewSession", async (parent) => {
-      await driveAttempt({ origin: server.origin, template: "/recipe/session", path: "/recipe/session" });
+      await driveAttempt({ origin: env.server.origin, template: "/recipe/session", path: "/recipe/session" });
       parent.end();
     });
     const span = onlyClientSpan();
-    const parent = otel.spans().find((s) => s.name === "session.createNewSession")!;
+    const parent = env.otel.spans().find((s) => s.name === "session.createNewSession")!;
     expect(span.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
     expect(span.spanContext().traceId).toBe(parent.spanContext().traceId);
   });
 
   it("is ERROR with error.type set to the status code for 4xx and 5xx", async () => {
-    await driveAttempt({ origin: server.origin, template: "/missing", path: "/missing", method: "get" });
-    await driveAttempt({ origin: server.origin, template: "/broken", path: "/broken", method: "get" });
+    await driveAttempt({ origin: env.server.origin, template: "/missing", path: "/missing", method: "get" });
+    await driveAttempt({ origin: env.server.origin, template: "/broken", path: "/broken", method: "get" });
     const [notFound, broken] = clientSpans();
     expect(notFound!.attributes["http.response.status_code"]).toBe(404);
     expect(notFound!.attributes["error.type"]).toBe("404");
@@ -107,8 +90,8 @@ describe("the CLIENT span of an attempt", () => {
   });
 
   it("carries http.request.resend_count on a retry and not on a first attempt", async () => {
-    await driveAttempt({ origin: server.origin, template: "/a", path: "/a" });
-    await driveAttempt({ origin: server.origin, template: "/a", path: "/a", resendCount: 2 });
+    await driveAttempt({ origin: env.server.origin, template: "/a", path: "/a" });
+    await driveAttempt({ origin: env.server.origin, template: "/a", path: "/a", resendCount: 2 });
     const [first, third] = clientSpans();
     expect(first!.attributes["http.request.resend_count"]).toBeUndefined();
     expect(third!.attributes["http.request.resend_count"]).toBe(2);
@@ -116,7 +99,7 @@ describe("the CLIENT span of an attempt", () => {
 
   it("redacts credentials and sensitive query values in url.full", async () => {
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       template: "/recipe/x",
       path: "/recipe/x",
       params: { token: "tok-SECRET-1", sig: "s1", Signature: "s2", plain: "visible" },
@@ -124,10 +107,10 @@ describe("the CLIENT span of an attempt", () => {
     });
     const span = onlyClientSpan();
     expect(span.attributes["url.full"]).toBe(
-      `http://REDACTED:REDACTED@127.0.0.1:${server.port}/recipe/x?token=REDACTED&sig=REDACTED&Signature=REDACTED&plain=visible`,
+      `http://REDACTED:REDACTED@127.0.0.1:${env.server.port}/recipe/x?token=REDACTED&sig=REDACTED&Signature=REDACTED&plain=visible`,
     );
     expect(span.attributes["corelens.request.original.url"]).toBe(
-      `${server.origin}/recipe/x?token=REDACTED&sig=REDACTED&Signature=REDACTED&plain=visible`,
+      `${env.server.origin}/recipe/x?token=REDACTED&sig=REDACTED&Signature=REDACTED&plain=visible`,
     );
   });
 });
@@ -136,7 +119,7 @@ describe("the interceptor and what it changed", () => {
   const base = { template: "/<tenantId>/recipe/signup", path: "/public/recipe/signup", tenantId: "public" };
 
   function interceptorSpan(): ReadableSpan {
-    const s = otel.spans().filter((x) => x.name === "corelens.interceptor");
+    const s = env.otel.spans().filter((x) => x.name === "corelens.interceptor");
     expect(s).toHaveLength(1);
     return s[0]!;
   }
@@ -144,7 +127,7 @@ describe("the interceptor and what it changed", () => {
   it("runs in a corelens.interceptor INTERNAL span under the CLIENT span; user spans nest under it", async () => {
     let activeInInterceptor: string | undefined;
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       ...base,
       interceptor: (req) => {
         activeInInterceptor = trace.getActiveSpan()?.spanContext().spanId;
@@ -154,7 +137,7 @@ describe("the interceptor and what it changed", () => {
     });
     const client = onlyClientSpan();
     const inter = interceptorSpan();
-    const user = otel.spans().find((s) => s.name === "user.lookup")!;
+    const user = env.otel.spans().find((s) => s.name === "user.lookup")!;
     expect(inter.kind).toBe(SpanKind.INTERNAL);
     expect(inter.parentSpanContext?.spanId).toBe(client.spanContext().spanId);
     expect(activeInInterceptor).toBe(inter.spanContext().spanId);
@@ -166,8 +149,8 @@ describe("the interceptor and what it changed", () => {
   });
 
   it("records a method change: span renamed, http.request.method as sent, original kept", async () => {
-    await driveAttempt({ origin: server.origin, ...base, interceptor: (req) => ({ ...req, method: "put" }) });
-    expect(server.requests[0]!.method).toBe("PUT");
+    await driveAttempt({ origin: env.server.origin, ...base, interceptor: (req) => ({ ...req, method: "put" }) });
+    expect(env.server.requests[0]!.method).toBe("PUT");
     const span = onlyClientSpan();
     expect(span.name).toBe("PUT /<tenantId>/recipe/signup");
     expect(span.attributes["http.request.method"]).toBe("PUT");
@@ -179,14 +162,14 @@ describe("the interceptor and what it changed", () => {
     const other = await startRecordingServer();
     try {
       await driveAttempt({
-        origin: server.origin,
+        origin: env.server.origin,
         ...base,
-        interceptor: (req) => ({ ...req, url: req.url.replace(server.origin, other.origin).replace("/public/", "/t2/") }),
+        interceptor: (req) => ({ ...req, url: req.url.replace(env.server.origin, other.origin).replace("/public/", "/t2/") }),
       });
       expect(other.requests).toHaveLength(1);
       const span = onlyClientSpan();
       expect(span.attributes["corelens.interceptor.changed"]).toEqual(["url"]);
-      expect(span.attributes["corelens.request.original.url"]).toBe(`${server.origin}/public/recipe/signup`);
+      expect(span.attributes["corelens.request.original.url"]).toBe(`${env.server.origin}/public/recipe/signup`);
       expect(span.attributes["url.full"]).toBe(`${other.origin}/t2/recipe/signup`);
       expect(span.attributes["server.port"]).toBe(other.port);
       // url.template stays the CDI template: low cardinality whatever the interceptor does.
@@ -198,7 +181,7 @@ describe("the interceptor and what it changed", () => {
 
   it("records params added, removed and modified", async () => {
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       ...base,
       params: { keep: "1", drop: "2", change: "3" },
       interceptor: (req) => ({ ...req, params: { keep: "1", change: "33", extra: true } }),
@@ -212,7 +195,7 @@ describe("the interceptor and what it changed", () => {
 
   it("records headers added, removed and modified, lower-cased, even when mutated in place", async () => {
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       ...base,
       headers: { "x-drop": "1", "x-change": "a" },
       interceptor: (req) => {
@@ -233,7 +216,7 @@ describe("the interceptor and what it changed", () => {
 
   it("records a body change (in place too) as a boolean, without the body", async () => {
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       ...base,
       body: { email: "a@b.c" },
       interceptor: (req) => {
@@ -249,7 +232,7 @@ describe("the interceptor and what it changed", () => {
 
   it("lists every part when everything changed", async () => {
     await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       ...base,
       body: { a: 1 },
       interceptor: (req) => ({
@@ -265,14 +248,14 @@ describe("the interceptor and what it changed", () => {
 
   it("a throwing interceptor: exception on the interceptor span, CLIENT span ERROR, nothing sent", async () => {
     const r = await driveAttempt({
-      origin: server.origin,
+      origin: env.server.origin,
       ...base,
       interceptor: () => {
         throw new Error("tenant lookup failed");
       },
     });
     expect((r.error as Error).message).toBe("tenant lookup failed");
-    expect(server.requests).toHaveLength(0);
+    expect(env.server.requests).toHaveLength(0);
     const inter = interceptorSpan();
     expect(inter.status.code).toBe(SpanStatusCode.ERROR);
     expect(inter.events).toHaveLength(1);
