@@ -306,7 +306,9 @@ export class Attempt implements AttemptScope {
           // The querier rejects such a request itself; keep the configured host.
         }
       }
-      if (this.recording) this.recordRequest(final, original, methodChanged, hostChanged);
+      // url.full for the span and the channel message alike: redacted once.
+      const url = this.recording || this.channelOn ? redactedFullUrl(final, this.config.redactKeys) : "";
+      if (this.recording) this.recordRequest(final, original, methodChanged, hostChanged, url);
       if (this.instruments) this.series = hostSeries(operation(method, this.start.template), method, this.start.template, this.host);
       if (this.config.propagate) this.inject(final);
       if (this.channelOn) {
@@ -314,7 +316,7 @@ export class Attempt implements AttemptScope {
           template: this.start.template,
           request: {
             method: String(final.method).toUpperCase(),
-            url: redactedFullUrl(final, this.config.redactKeys),
+            url,
             headers: redactedHeaders(final.headers, NEVER_CAPTURED_HEADERS, this.config.redactKeys),
           },
           resendCount: this.start.resendCount,
@@ -326,10 +328,10 @@ export class Attempt implements AttemptScope {
     }
   }
 
-  private recordRequest(final: HttpRequest, original: HttpRequest, methodChanged: boolean, hostChanged: boolean): void {
+  private recordRequest(final: HttpRequest, original: HttpRequest, methodChanged: boolean, hostChanged: boolean, fullUrl: string): void {
     const span = this.span!;
     const cfg = this.config;
-    const attrs: Attributes = { [N.ATTR_URL_FULL]: redactedFullUrl(final, cfg.redactKeys) };
+    const attrs: Attributes = { [N.ATTR_URL_FULL]: fullUrl };
     if (methodChanged) {
       attrs[N.ATTR_HTTP_REQUEST_METHOD] = this.method;
       span.updateName(operation(this.method, this.start.template).spanName);
