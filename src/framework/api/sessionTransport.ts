@@ -12,6 +12,7 @@ import * as Session from "../../recipe/session/index.js";
 import type { SessionContainer } from "../../recipe/session/sessionContainer.js";
 import type { JSONObject, SessionContainerInterface, VerifySessionOptions } from "../../recipe/session/types.js";
 import type { RecipeUserId } from "../../recipe/users/recipeUserId.js";
+import { withRecipeSpan } from "../../telemetry/recipeSpan.js";
 import { cookieValues, serialiseCookie } from "./cookies.js";
 import type { AuthRequest, ReplyBag } from "./http.js";
 import {
@@ -186,6 +187,22 @@ export class RequestSession implements SessionContainerInterface {
     attachTokens(this.reply, this.inner, this.method, sessionHttpConfig());
     this.changed();
   }
+}
+
+/** verifySession for every framework: getSessionFromRequest inside the `session.verifySession` span. */
+export function verifySessionInRequest(
+  req: AuthRequest,
+  reply: ReplyBag,
+  options: VerifySessionOptions | undefined,
+  userContext: UserContext,
+  changed: () => void,
+): Promise<RequestSession | undefined> {
+  return withRecipeSpan("session", "verifySession", undefined, async (s) => {
+    const found = await getSessionFromRequest(req, reply, options, userContext, changed);
+    s.setTenantId(found?.getTenantId());
+    s.setResultStatus(found === undefined ? "NO_SESSION" : "OK");
+    return found;
+  });
 }
 
 /** verifySession / signout: the session of this request, or undefined when optional and absent. */

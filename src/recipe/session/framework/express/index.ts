@@ -11,10 +11,9 @@
 import { handleAuthError } from "../../../../framework/api/errors.js";
 import { ReplyBag } from "../../../../framework/api/http.js";
 import { applyHeaders, sendReply } from "../../../../framework/api/node.js";
-import { getSessionFromRequest, type RequestSession } from "../../../../framework/api/sessionTransport.js";
+import { verifySessionInRequest, type RequestSession } from "../../../../framework/api/sessionTransport.js";
 import { requestUserContext } from "../../../../framework/api/userContext.js";
 import { expressAuthRequest, type ExpressRequest, type ExpressResponse, type NextFunction } from "../../../../framework/express/adapter.js";
-import { withRecipeSpan } from "../../../../telemetry/recipeSpan.js";
 import type { SessionContainerInterface, VerifySessionOptions } from "../../types.js";
 
 export type SessionRequest = ExpressRequest & { session?: SessionContainerInterface };
@@ -27,12 +26,7 @@ export function verifySession(options?: VerifySessionOptions) {
     const apply = () => applyHeaders(res, reply);
     let session: RequestSession | undefined;
     try {
-      session = await withRecipeSpan("session", "verifySession", undefined, async (s) => {
-        const found = await getSessionFromRequest(expressAuthRequest(req), reply, options, userContext, apply);
-        s.setTenantId(found?.getTenantId());
-        s.setResultStatus(found === undefined ? "NO_SESSION" : "OK");
-        return found;
-      });
+      session = await verifySessionInRequest(expressAuthRequest(req), reply, options, userContext, apply);
     } catch (err) {
       try {
         if ((await handleAuthError(err, reply, userContext)) === undefined) {

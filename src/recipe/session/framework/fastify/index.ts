@@ -9,7 +9,7 @@
  */
 import { handleAuthError } from "../../../../framework/api/errors.js";
 import { ReplyBag } from "../../../../framework/api/http.js";
-import { getSessionFromRequest } from "../../../../framework/api/sessionTransport.js";
+import { verifySessionInRequest } from "../../../../framework/api/sessionTransport.js";
 import { requestUserContext } from "../../../../framework/api/userContext.js";
 import {
   applyFastifyHeaders,
@@ -18,7 +18,6 @@ import {
   type FastifyReplyLike,
   type FastifyRequestLike,
 } from "../../../../framework/fastify/adapter.js";
-import { withRecipeSpan } from "../../../../telemetry/recipeSpan.js";
 import type { SessionContainerInterface, VerifySessionOptions } from "../../types.js";
 
 export type SessionRequest = FastifyRequestLike & { session?: SessionContainerInterface };
@@ -29,12 +28,7 @@ export function verifySession(options?: VerifySessionOptions) {
     const userContext = requestUserContext(req);
     const apply = () => applyFastifyHeaders(reply, bag);
     try {
-      req.session = await withRecipeSpan("session", "verifySession", undefined, async (s) => {
-        const found = await getSessionFromRequest(fastifyAuthRequest(req), bag, options, userContext, apply);
-        s.setTenantId(found?.getTenantId());
-        s.setResultStatus(found === undefined ? "NO_SESSION" : "OK");
-        return found;
-      });
+      req.session = await verifySessionInRequest(fastifyAuthRequest(req), bag, options, userContext, apply);
     } catch (err) {
       if ((await handleAuthError(err, bag, userContext)) === undefined) throw err;
       return sendFastifyReply(reply, bag);
