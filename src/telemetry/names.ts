@@ -33,6 +33,10 @@ export const ATTR_HTTP_REQUEST_BODY_CONTENT = "http.request.body.content";
 // corelens' own.
 export const ATTR_CDI_VERSION = "corelens.cdi_version";
 export const ATTR_TENANT_ID = "corelens.tenant_id";
+/** On the INTERNAL span of a public recipe function (recipeSpan.ts). */
+export const ATTR_RECIPE = "corelens.recipe";
+export const ATTR_FUNCTION = "corelens.function";
+export const ATTR_RESULT_STATUS = "corelens.result.status";
 export const ATTR_INTERCEPTOR_CHANGED = "corelens.interceptor.changed";
 export const ATTR_ORIGINAL_METHOD = "corelens.request.original.method";
 export const ATTR_ORIGINAL_URL = "corelens.request.original.url";

@@ -14,12 +14,8 @@
  */
 import { context, SpanKind, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { telemetryConfig } from "./config.js";
+import { ATTR_FUNCTION, ATTR_RECIPE, ATTR_RESULT_STATUS, ATTR_TENANT_ID } from "./names.js";
 import { activeTracer } from "./providers.js";
-
-export const RECIPE_ATTR = "corelens.recipe";
-export const FUNCTION_ATTR = "corelens.function";
-export const TENANT_ATTR = "corelens.tenant_id";
-export const RESULT_STATUS_ATTR = "corelens.result.status";
 
 /** What a recipe function can add to its span while it runs (a no-op when nothing records). */
 export interface RecipeSpan {
@@ -34,10 +30,10 @@ const NOOP_RECIPE_SPAN: RecipeSpan = { setTenantId: () => {}, setResultStatus: (
 class LiveRecipeSpan implements RecipeSpan {
   constructor(private readonly span: Span) {}
   setTenantId(tenantId: string | undefined): void {
-    if (tenantId !== undefined) this.span.setAttribute(TENANT_ATTR, tenantId);
+    if (tenantId !== undefined) this.span.setAttribute(ATTR_TENANT_ID, tenantId);
   }
   setResultStatus(status: string): void {
-    this.span.setAttribute(RESULT_STATUS_ATTR, status);
+    this.span.setAttribute(ATTR_RESULT_STATUS, status);
   }
 }
 
@@ -83,8 +79,8 @@ export function withRecipeSpan<T>(
       return Promise.reject(err);
     }
   }
-  const attributes: Record<string, string> = { [RECIPE_ATTR]: recipe, [FUNCTION_ATTR]: fn };
-  if (tenantId !== undefined) attributes[TENANT_ATTR] = tenantId;
+  const attributes: Record<string, string> = { [ATTR_RECIPE]: recipe, [ATTR_FUNCTION]: fn };
+  if (tenantId !== undefined) attributes[ATTR_TENANT_ID] = tenantId;
   // Attributes at start, so samplers see them.
   const span = tracer.startSpan(`${recipe}.${fn}`, { kind: SpanKind.INTERNAL, attributes });
   const handle = new LiveRecipeSpan(span);
@@ -100,7 +96,7 @@ export function withRecipeSpan<T>(
   return Promise.resolve(pending).then(
     (result) => {
       const status = statusOf(result);
-      if (status !== undefined) span.setAttribute(RESULT_STATUS_ATTR, status);
+      if (status !== undefined) span.setAttribute(ATTR_RESULT_STATUS, status);
       span.end();
       return result;
     },
@@ -116,7 +112,7 @@ function failed(span: Span, err: unknown): void {
   const type = errorTypeOf(err);
   span.setAttribute("error.type", type);
   if (err !== null && typeof err === "object" && typeof (err as { type?: unknown }).type === "string") {
-    span.setAttribute(RESULT_STATUS_ATTR, type);
+    span.setAttribute(ATTR_RESULT_STATUS, type);
   }
   span.setStatus({ code: SpanStatusCode.ERROR, message: type });
   span.end();

@@ -98,11 +98,6 @@ function redactUrl(parsed: URL, extra: ReadonlySet<string>): string {
   return parsed.href;
 }
 
-/** A plain URL string, redacted (for error messages and the like). */
-export function redactUrlString(url: string, extra: ReadonlySet<string>): string {
-  return redactedFullUrl({ url }, extra);
-}
-
 /**
  * The body as telemetry may show it: JSON with the values of secret-like keys
  * replaced (at any depth), truncated to maxLength characters without splitting
