@@ -75,3 +75,23 @@ it("sign in: SERVER (instrumentation-http) → auth.signin → emailpassword.sig
   expect(parentOf(spans, api!)!.attributes["http.target"] ?? parentOf(spans, api!)!.attributes["url.path"]).toBe("/auth/signin");
   expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain(c.cookie("sAccessToken")!.value);
 });
+
+it("verifySession: a session.verifySession span under the route's SERVER span, with the tenant and NO_SESSION/OK", async () => {
+  const waitFor = async (n: number) => {
+    for (let i = 0; i < 50 && otel.spans().filter((s) => s.name === "session.verifySession").length < n; i++) await new Promise((r) => setTimeout(r, 10));
+    return otel.spans().filter((s) => s.name === "session.verifySession");
+  };
+  const c = new FrontendClient(app.url, "cookie");
+  await c.signUp(freshEmail("express-verify"), "password123");
+  otel.exporter.reset();
+  expect((await c.call("GET", "/api/me")).status).toBe(200);
+  const [ok] = await waitFor(1);
+  expect(ok).toBeDefined();
+  expect(ok!.attributes["corelens.result.status"]).toBe("OK");
+  expect(ok!.attributes["corelens.tenant_id"]).toBe("public");
+  expect(parentOf(otel.spans(), ok!)?.kind).toBe(SpanKind.SERVER);
+  otel.exporter.reset();
+  await new FrontendClient(app.url, "cookie").call("GET", "/api/optional");
+  const [none] = await waitFor(1);
+  expect(none!.attributes["corelens.result.status"]).toBe("NO_SESSION");
+});
