@@ -1,7 +1,7 @@
 /** Argument checks the `corelens` subcommands share. */
 
 /** A bad command line: the subcommand prints it with its usage and exits 2. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** A flag's value as a whole number (digits only), or undefined when the flag was not given. */
 export function wholeNumber(flag: string, value: string | undefined): number | undefined {

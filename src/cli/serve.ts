@@ -6,6 +6,7 @@
  *   corelens serve listening on http://HOST:PORT
  */
 import { parseArgs } from "node:util";
+import { UsageError, wholeNumber } from "./args.js";
 import type { CliCommand } from "./command.js";
 
 const HELP = `Usage: corelens serve --connection-uri URI --api-domain URL --website-domain URL [options]
@@ -34,8 +35,6 @@ Options:
 Endpoints (under the API base path): POST /signup, /signin, /signout, /session/refresh,
 GET /emailpassword/email/exists, GET /jwt/jwks.json, POST /session/introspect; GET /health (outside the base path).
 `;
-
-class UsageError extends Error {}
 
 export interface ServeOptions {
   connectionURI: string;
@@ -79,8 +78,8 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
     if (v === undefined || v.trim() === "") throw new UsageError(`--${flag} is required`);
     return v;
   };
-  const port = values.port ?? "3001";
-  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`--port must be a port number, got '${port}'`);
+  const port = wholeNumber("port", values.port) ?? 3001;
+  if (port > 65535) throw new UsageError(`--port must be a port number (0-65535), got '${port}'`);
   const antiCsrf = values["anti-csrf"];
   if (antiCsrf !== undefined && !["VIA_TOKEN", "VIA_CUSTOM_HEADER", "NONE"].includes(antiCsrf)) {
     throw new UsageError(`--anti-csrf must be VIA_TOKEN, VIA_CUSTOM_HEADER or NONE, got '${antiCsrf}'`);
@@ -96,7 +95,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
     websiteDomain: required("website-domain"),
     apiBasePath: values["api-base-path"] ?? "/auth",
     appName: values["app-name"] ?? "corelens",
-    port: Number(port),
+    port,
     host: values.host ?? "127.0.0.1",
     antiCsrf: antiCsrf as ServeOptions["antiCsrf"],
     cookieDomain: values["cookie-domain"],
